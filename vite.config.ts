@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Cross-origin isolation (COOP + COEP) gives the page SharedArrayBuffer, which
+// onnxruntime-web needs for multi-threaded WASM. Without it ORT silently runs 1 thread.
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  server: { headers: crossOriginIsolation },
+  preview: { headers: crossOriginIsolation },
+  worker: { format: 'es' },
+  // Pre-bundling rewrites `new URL(file, import.meta.url)`, which is how ORT and
+  // transformers.js find their wasm files: serve them unbundled instead.
+  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  build: { outDir: 'dist/demo', target: 'es2022' },
+  test: {
+    // Unit, parity and property tests run in Node; browser tests live in e2e/ (Playwright).
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+  },
+});
