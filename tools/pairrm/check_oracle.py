@@ -1,0 +1,71 @@
+"""Checks tools/pairrm/model.py against the oracle (HF's own DeBERTa-v2 code on a tiny
+PairRM): logits, left/right, hidden states at markers, full last hidden states and
+per-layer states where recorded, padded batches and the long rows (log buckets).
+
+usage: /usr/bin/python3 tools/pairrm/check_oracle.py [oracle-folder]   (exit 1 on mismatch)
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tools.pairrm.model import load_pairrm  # noqa: E402
+
+DEFAULT_ORACLE = Path(__file__).resolve().parents[3] / "shared" / "oracle" / "deberta"
+ATOL = 1e-4
+
+
+def max_diff(got: torch.Tensor, want: object) -> float:
+    return float((got - torch.tensor(want, dtype=torch.float32)).abs().max())
+
+
+def check_case(model, case: dict) -> list[tuple[str, float]]:
+    ids = torch.tensor(case["input_ids"], dtype=torch.long)
+    mask = torch.tensor(case["attention_mask"], dtype=torch.long)
+    with torch.no_grad():
+        out = model(ids, mask)
+    diffs: list[tuple[str, float]] = []
+    for b, row in enumerate(case["rows"]):
+        n = row["length"]
+        positions = model.marker_positions(ids)[b].tolist()
+        want_positions = [row["marker_positions"][k] for k in ("source", "cand1", "cand2")]
+        if positions != want_positions:
+            diffs.append((f"row {b} marker positions {positions} != {want_positions}", float("inf")))
+        diffs.append((f"row {b} logit", max_diff(out.logits[b], row["logit"])))
+        diffs.append((f"row {b} left", max_diff(out.left[b], row["left"])))
+        diffs.append((f"row {b} right", max_diff(out.right[b], row["right"])))
+        for k, name in enumerate(("source", "cand1", "cand2")):
+            diffs.append((f"row {b} hidden at {name}", max_diff(out.marker_hidden[b, k], row["hidden_at_markers"][name])))
+        if "last_hidden_state" in row:
+            diffs.append((f"row {b} last_hidden_state", max_diff(out.hidden_states[-1][b, :n], row["last_hidden_state"])))
+        for layer, want in enumerate(row.get("hidden_states_per_layer", [])):
+            diffs.append((f"row {b} hidden_states[{layer}]", max_diff(out.hidden_states[layer][b, :n], want)))
+    return diffs
+
+
+def main() -> int:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ORACLE
+    torch.set_num_threads(1)
+    model = load_pairrm(folder)
+    cases = json.loads((folder / "cases.json").read_text())["cases"]
+    worst = 0.0
+    failures = 0
+    for case in cases:
+        diffs = check_case(model, case)
+        case_worst = max(d for _, d in diffs)
+        worst = max(worst, case_worst)
+        bad = [(name, d) for name, d in diffs if not d <= ATOL]
+        failures += len(bad)
+        print(f"{case['name']:20s} max |diff| {case_worst:.2e} {'FAIL' if bad else 'ok'}")
+        for name, d in bad:
+            print(f"    {name}: {d:.3e}")
+    print(f"worst {worst:.2e} (tolerance {ATOL:g}); {'FAILED' if failures else 'all match'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
