@@ -2,7 +2,7 @@
 // The worker that hosts the engine in pages. Everything heavy (ORT sessions, model bytes,
 // tokenizers) lives here so the page never blocks; the page talks to it through Comlink.
 import * as Comlink from 'comlink';
-import { env as ortEnv } from 'onnxruntime-web/webgpu';
+import { ort, wasmUrl } from '../src/runtime/ort-web';
 import type { RuntimeInfo } from '../src/runtime/runtime-info';
 import { chooseWasmThreads } from '../src/runtime/wasm-threads';
 import { probeWebGpu } from '../src/runtime/webgpu-probe';
@@ -20,7 +20,8 @@ const workerApi = {
       webgpu,
       crossOriginIsolated: self.crossOriginIsolated,
       wasm,
-      ortVersion: ortEnv.versions.web ?? 'unknown',
+      ortVersion: ort.env.versions.web ?? 'unknown',
+      ortWasmUrl: new URL(wasmUrl, self.location.href).href,
     };
   },
 };

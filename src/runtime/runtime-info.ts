@@ -12,4 +12,6 @@ export interface RuntimeInfo {
   wasm: WasmThreads;
   /** onnxruntime-web's version, the one instance shared with transformers.js. */
   ortVersion: string;
+  /** Where ORT's wasm binary is loaded from: always this origin. */
+  ortWasmUrl: string;
 }

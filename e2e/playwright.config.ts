@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 4317);
+export const BASE_URL = `http://localhost:${PORT}`;
+
+// Debian's Chromium when present (this project never downloads a browser), else an explicit
+// path from CHROMIUM_PATH, else Playwright's own browser if one is installed.
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+// Flags that keep a headless Chromium on a closed network quiet and deterministic.
+const quietChromium = [
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  timeout: 60_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  outputDir: '../test-results',
+  use: {
+    baseURL: BASE_URL,
+    headless: true,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
+      name: 'webgpu',
+      use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
+    },
+    {
+      // WebGPU off: the WASM path is always covered too.
+      name: 'wasm',
+      use: { launchOptions: { executablePath, args: [...quietChromium, '--disable-features=WebGPU'] } },
+    },
+  ],
+  webServer: {
+    command: `npx vite --port ${PORT} --strictPort`,
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    url: BASE_URL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+  },
+});
