@@ -1,0 +1,234 @@
+import { aggregateScores, ranksFromScores } from './aggregate';
+import { bubblePasses, bubbleRanks, bubbleWinners, type CandidatePair } from './bubble';
+import { CALL_OPTION_KEYS, ENGINE_DEFAULTS, readRunOptions, type RunDefaults, type RunOptions } from './call-options';
+import { conversationsToComparisons } from './conversations';
+import { PairRowBuilder, sourceText, type ContentTokenizer, type PairTexts } from './encode';
+import { BlenderError } from './errors';
+import { CallProgress, scorePairs, type PairModel, type PassStats } from './pair-scorer';
+import { chooseReference, REF_MODES } from './reference-choice';
+import type {
+  Aggregation,
+  CompareConversationsOptions,
+  CompareMode,
+  CompareOptions,
+  Conversation,
+  PairRankerConfig,
+  Ranker,
+  RankOptions,
+  RankStrategy,
+  RankWithRefOptions,
+  RefMode,
+} from './types';
+import {
+  checkBooleanOption,
+  checkCandidateLists,
+  checkEnumOption,
+  checkInstructions,
+  checkIntegerOption,
+  checkOptions,
+  checkParallelStringList,
+  checkStringList,
+} from './validate';
+
+const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'strategy', 'aggregate', 'seed'];
+const COMPARE_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'mode', 'returnLogits'];
+const CONVERSATION_KEYS = [...CALL_OPTION_KEYS, 'mode', 'returnLogits'];
+const RANK_WITH_REF_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'ref', 'returnScores'];
+const COMPARE_MODES: readonly CompareMode[] = ['[A,B]+[B,A]', '[A,B]', '[B,A]'];
+const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble'];
+const AGGREGATIONS: readonly Aggregation[] = ['max_logits', 'max_wins'];
+
+/**
+ * The PairRM ranking engine: pure logic over an injected model and tokenizer, so the same
+ * class runs in Node (onnxruntime-node) and in the browser worker (onnxruntime-web).
+ */
+export class RankingEngine implements Ranker {
+  readonly stats: PassStats = { passes: 0, computeMs: 0 };
+
+  constructor(
+    private readonly model: PairModel,
+    private readonly tokenizer: ContentTokenizer,
+    readonly config: PairRankerConfig,
+    private readonly defaults: RunDefaults = ENGINE_DEFAULTS,
+  ) {}
+
+  async rank(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankOptions): Promise<number[][]> {
+    const opts = checkOptions<RankOptions>(options, RANK_KEYS);
+    checkStringList(inputs, 'inputs');
+    checkCandidateLists(candidates, 'candidates', inputs.length);
+    checkInstructions(opts.instructions, inputs.length);
+    const strategy = checkEnumOption(opts.strategy, 'strategy', STRATEGIES) ?? 'full';
+    const aggregation = checkEnumOption(opts.aggregate, 'aggregate', AGGREGATIONS);
+    const returnScores = checkBooleanOption(opts.returnScores, 'returnScores') ?? false;
+    const seed = checkIntegerOption(opts.seed, 'seed', 0);
+    const run = readRunOptions(opts, this.defaults);
+    const sources = inputs.map((input, i) => sourceText(opts.instructions?.[i], input));
+
+    if (strategy === 'bubble') {
+      if (returnScores) {
+        throw new BlenderError('INVALID_OPTION', 'strategy "bubble" finds only the best candidate: it has no scores', 'options.returnScores');
+      }
+      if (aggregation !== undefined) {
+        throw new BlenderError('INVALID_OPTION', 'options.aggregate applies to strategy "full" only', 'options.aggregate');
+      }
+      return this.rankBubble(sources, candidates, seed ?? 0, run);
+    }
+    if (seed !== undefined) {
+      throw new BlenderError('INVALID_OPTION', 'options.seed applies to strategy "bubble" only', 'options.seed');
+    }
+    const scores = await this.fullScores(sources, candidates, aggregation ?? 'max_logits', run);
+    return returnScores ? scores : scores.map(ranksFromScores);
+  }
+
+  async compare(
+    inputs: readonly string[],
+    candidatesA: readonly string[],
+    candidatesB: readonly string[],
+    options?: CompareOptions,
+  ): Promise<boolean[] | number[]> {
+    const opts = checkOptions<CompareOptions>(options, COMPARE_KEYS);
+    checkStringList(inputs, 'inputs');
+    checkParallelStringList(candidatesA, 'candidatesA', inputs.length);
+    checkParallelStringList(candidatesB, 'candidatesB', inputs.length);
+    checkInstructions(opts.instructions, inputs.length);
+    const sources = inputs.map((input, i) => sourceText(opts.instructions?.[i], input));
+    return this.compareSources(sources, candidatesA, candidatesB, opts);
+  }
+
+  async compareConversations(
+    conversationsA: readonly Conversation[],
+    conversationsB: readonly Conversation[],
+    options?: CompareConversationsOptions,
+  ): Promise<boolean[] | number[]> {
+    const opts = checkOptions<CompareConversationsOptions>(options, CONVERSATION_KEYS);
+    const comparisons = conversationsToComparisons(conversationsA, conversationsB);
+    return this.compareSources(
+      comparisons.map((c) => sourceText(c.instruction, c.input)),
+      comparisons.map((c) => c.candidateA),
+      comparisons.map((c) => c.candidateB),
+      opts,
+    );
+  }
+
+  async rankWithRef(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options?: RankWithRefOptions,
+  ): Promise<number[][]> {
+    const opts = checkOptions<RankWithRefOptions>(options, RANK_WITH_REF_KEYS);
+    checkStringList(inputs, 'inputs');
+    checkCandidateLists(candidates, 'candidates', inputs.length);
+    checkInstructions(opts.instructions, inputs.length);
+    const returnScores = checkBooleanOption(opts.returnScores, 'returnScores') ?? false;
+    const refs = this.references(candidates, opts.ref, inputs.length);
+    const run = readRunOptions(opts, this.defaults);
+    const sources = inputs.map((input, i) => sourceText(opts.instructions?.[i], input));
+
+    // reward_j = M(c_j, ref) - M(ref, c_j); a candidate equal to the reference gets exactly
+    // 0 (both orders are the same row), so its passes are skipped.
+    const pairs: PairTexts[] = [];
+    const slots: { input: number; candidate: number }[] = [];
+    candidates.forEach((list, i) =>
+      list.forEach((candidate, j) => {
+        if (candidate === refs[i]) return;
+        pairs.push({ source: sources[i]!, cand1: candidate, cand2: refs[i]! });
+        pairs.push({ source: sources[i]!, cand1: refs[i]!, cand2: candidate });
+        slots.push({ input: i, candidate: j });
+      }),
+    );
+    const logits = await this.score(pairs, run, new CallProgress(pairs.length, run.onProgress));
+    const rewards = candidates.map((list) => list.map(() => 0));
+    slots.forEach(({ input, candidate }, k) => {
+      rewards[input]![candidate] = logits[2 * k]! - logits[2 * k + 1]!;
+    });
+    return returnScores ? rewards : rewards.map(ranksFromScores);
+  }
+
+  private async compareSources(
+    sources: readonly string[],
+    candidatesA: readonly string[],
+    candidatesB: readonly string[],
+    opts: CompareOptions | CompareConversationsOptions,
+  ): Promise<boolean[] | number[]> {
+    const mode = checkEnumOption(opts.mode, 'mode', COMPARE_MODES) ?? '[A,B]+[B,A]';
+    const returnLogits = checkBooleanOption(opts.returnLogits, 'returnLogits') ?? false;
+    const run = readRunOptions(opts, this.defaults);
+    const ab = (i: number): PairTexts => ({ source: sources[i]!, cand1: candidatesA[i]!, cand2: candidatesB[i]! });
+    const ba = (i: number): PairTexts => ({ source: sources[i]!, cand1: candidatesB[i]!, cand2: candidatesA[i]! });
+    const indices = sources.map((_, i) => i);
+    const pairs =
+      mode === '[A,B]' ? indices.map(ab) : mode === '[B,A]' ? indices.map(ba) : indices.flatMap((i) => [ab(i), ba(i)]);
+    const logits = await this.score(pairs, run, new CallProgress(pairs.length, run.onProgress));
+    // Default mode is a sum of both orders (reference), [B,A] is not negated (reference).
+    const values = mode === '[A,B]+[B,A]' ? indices.map((i) => logits[2 * i]! - logits[2 * i + 1]!) : logits;
+    return returnLogits ? values : values.map((value) => value > 0);
+  }
+
+  private async fullScores(
+    sources: readonly string[],
+    candidates: readonly (readonly string[])[],
+    aggregation: Aggregation,
+    run: RunOptions,
+  ): Promise<number[][]> {
+    const pairs: PairTexts[] = [];
+    const slots: CandidatePair[] = [];
+    candidates.forEach((list, input) => {
+      list.forEach((first, i) =>
+        list.forEach((second, j) => {
+          if (i === j) return;
+          pairs.push({ source: sources[input]!, cand1: first, cand2: second });
+          slots.push({ input, first: i, second: j });
+        }),
+      );
+    });
+    const logits = await this.score(pairs, run, new CallProgress(pairs.length, run.onProgress));
+    const matrices = candidates.map((list) => list.map(() => list.map(() => 0)));
+    slots.forEach(({ input, first, second }, k) => {
+      matrices[input]![first]![second] = logits[k]!;
+    });
+    return matrices.map((matrix) => aggregateScores(matrix, aggregation));
+  }
+
+  private async rankBubble(
+    sources: readonly string[],
+    candidates: readonly (readonly string[])[],
+    seed: number,
+    run: RunOptions,
+  ): Promise<number[][]> {
+    const counts = candidates.map((list) => list.length);
+    const progress = new CallProgress(bubblePasses(counts), run.onProgress);
+    const rows = new PairRowBuilder(this.tokenizer, this.config);
+    const winners = await bubbleWinners(counts, seed, (pairs) =>
+      this.score(
+        pairs.map(({ input, first, second }) => ({
+          source: sources[input]!,
+          cand1: candidates[input]![first]!,
+          cand2: candidates[input]![second]!,
+        })),
+        run,
+        progress,
+        rows,
+      ),
+    );
+    return bubbleRanks(counts, winners);
+  }
+
+  private references(candidates: readonly (readonly string[])[], ref: unknown, length: number): string[] {
+    if (ref === undefined) return candidates.map((list) => chooseReference(list, 'longest'));
+    if (Array.isArray(ref)) {
+      checkParallelStringList(ref, 'options.ref', length);
+      return [...ref];
+    }
+    const mode = checkEnumOption<RefMode>(ref, 'ref', REF_MODES)!;
+    return candidates.map((list) => chooseReference(list, mode));
+  }
+
+  private score(
+    pairs: readonly PairTexts[],
+    run: RunOptions,
+    progress: CallProgress,
+    rows: PairRowBuilder = new PairRowBuilder(this.tokenizer, this.config),
+  ): Promise<number[]> {
+    return scorePairs(pairs, rows, this.model, { ...run, progress, stats: this.stats });
+  }
+}

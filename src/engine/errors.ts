@@ -1,0 +1,55 @@
+/**
+ * The one error type the engine throws. Callers branch on `code` (a stable string), never on
+ * the class name: minified builds rename classes, and errors that cross the worker boundary
+ * lose their prototype but keep their fields.
+ */
+export type BlenderErrorCode =
+  /** An argument has the wrong type or shape (not an array, a non-string item, ...). */
+  | 'INVALID_ARGUMENT'
+  /** Two lists that must be parallel have different lengths. */
+  | 'LENGTH_MISMATCH'
+  /** A candidate list is empty: there is nothing to rank. */
+  | 'EMPTY_CANDIDATES'
+  /** An options object has a key the method does not know (usually a typo). */
+  | 'UNKNOWN_OPTION'
+  /** An option has a value outside its domain, or options that cannot go together. */
+  | 'INVALID_OPTION'
+  /** A conversation breaks the USER/ASSISTANT alternation rules. */
+  | 'INVALID_CONVERSATION'
+  /** The call's AbortSignal fired; the engine stays usable. */
+  | 'ABORTED'
+  /** The method needs a ranker but none was configured. */
+  | 'RANKER_NOT_LOADED'
+  /** The method needs a fuser but none was configured. */
+  | 'FUSER_NOT_LOADED'
+  /** A model folder is missing files or its config lacks a required field. */
+  | 'MODEL_INVALID'
+  /** The runtime could not load the model (session creation, tokenizer). */
+  | 'MODEL_LOAD_FAILED'
+  /** The runtime failed while running the model. */
+  | 'INFERENCE_FAILED'
+  /** The blender was disposed; create a new one. */
+  | 'DISPOSED';
+
+export class BlenderError extends Error {
+  readonly code: BlenderErrorCode;
+  /** The offending argument or option, as a path: `candidates[1][0]`, `options.mode`. */
+  readonly argument: string | undefined;
+
+  constructor(code: BlenderErrorCode, message: string, argument?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BlenderError';
+    this.code = code;
+    this.argument = argument;
+  }
+}
+
+/** Type guard that also works on errors rebuilt from a structured clone (no prototype). */
+export function isBlenderError(error: unknown): error is BlenderError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'BlenderError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}

@@ -1,0 +1,115 @@
+import { BlenderError, isBlenderError } from './errors';
+import type { PairRowBuilder, PairTexts } from './encode';
+import { planBatches, type BatchLimits } from './schedule';
+import type { ComputeProgress } from './types';
+
+/**
+ * The ranker model as the engine sees it: int64 [batch, seqLength] ids and mask (row-major)
+ * -> float32 [batch] logits, logit > 0 meaning candidate 1 is better. src/runtime/ort-sessions.ts
+ * implements it on onnxruntime (node or web); tests may fake it.
+ */
+export interface PairModel {
+  run(inputIds: BigInt64Array, attentionMask: BigInt64Array, batch: number, seqLength: number): Promise<Float32Array>;
+}
+
+/** Counts passes across all the model runs of one call and reports them. */
+export class CallProgress {
+  private done = 0;
+
+  constructor(
+    readonly total: number,
+    private readonly onProgress: ((progress: ComputeProgress) => void) | undefined,
+  ) {}
+
+  advance(passes: number): void {
+    this.done += passes;
+    this.onProgress?.({ stage: 'rank', done: this.done, total: this.total });
+  }
+}
+
+/** Running totals of a model, reported by info(). */
+export interface PassStats {
+  passes: number;
+  computeMs: number;
+}
+
+export interface ScoreSettings extends BatchLimits {
+  signal: AbortSignal | undefined;
+  progress: CallProgress;
+  stats: PassStats;
+}
+
+/**
+ * Scores ordered pairs: builds every row, groups rows of similar length into runs bounded by
+ * pair count and token budget, pads each run to its own longest row, and returns the logits
+ * in the order of `pairs`. The signal is checked before every run, so an abort leaves no
+ * run half done and the engine usable.
+ */
+export async function scorePairs(
+  pairs: readonly PairTexts[],
+  rows: PairRowBuilder,
+  model: PairModel,
+  settings: ScoreSettings,
+): Promise<number[]> {
+  throwIfAborted(settings.signal);
+  const encoded = pairs.map((pair) => rows.pairRow(pair));
+  const logits = new Array<number>(pairs.length);
+  for (const batch of planBatches(encoded.map((row) => row.length), settings)) {
+    throwIfAborted(settings.signal);
+    const { inputIds, attentionMask } = packBatch(batch.indices.map((i) => encoded[i]!), batch.paddedLength, rows.padId);
+    const started = performance.now();
+    const output = await runModel(model, inputIds, attentionMask, batch.indices.length, batch.paddedLength);
+    settings.stats.computeMs += performance.now() - started;
+    settings.stats.passes += batch.indices.length;
+    batch.indices.forEach((pairIndex, k) => {
+      logits[pairIndex] = output[k]!;
+    });
+    settings.progress.advance(batch.indices.length);
+  }
+  return logits;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new BlenderError('ABORTED', 'the call was aborted (options.signal)', 'options.signal', { cause: signal.reason });
+  }
+}
+
+/** Right-pads rows with the pad id to `length`; the mask is 1 on tokens, 0 on padding. */
+export function packBatch(
+  batchRows: readonly (readonly number[])[],
+  length: number,
+  padId: number,
+): { inputIds: BigInt64Array; attentionMask: BigInt64Array } {
+  const inputIds = new BigInt64Array(batchRows.length * length).fill(BigInt(padId));
+  const attentionMask = new BigInt64Array(batchRows.length * length);
+  batchRows.forEach((row, r) => {
+    row.forEach((id, t) => {
+      inputIds[r * length + t] = BigInt(id);
+      attentionMask[r * length + t] = 1n;
+    });
+  });
+  return { inputIds, attentionMask };
+}
+
+async function runModel(
+  model: PairModel,
+  inputIds: BigInt64Array,
+  attentionMask: BigInt64Array,
+  batch: number,
+  length: number,
+): Promise<Float32Array> {
+  let output: Float32Array;
+  try {
+    output = await model.run(inputIds, attentionMask, batch, length);
+  } catch (error) {
+    if (isBlenderError(error)) throw error;
+    throw new BlenderError('INFERENCE_FAILED', `the ranker failed on a batch of ${batch} x ${length}: ${String(error)}`, undefined, {
+      cause: error,
+    });
+  }
+  if (output.length !== batch) {
+    throw new BlenderError('INFERENCE_FAILED', `the ranker returned ${output.length} logits for ${batch} rows`);
+  }
+  return output;
+}

@@ -1,0 +1,167 @@
+/**
+ * Public types of the ranking engine, shared by the Node entry (`llm-blender-web/node`)
+ * and the browser worker. Plain data only (plus callbacks and AbortSignal in options),
+ * so results cross postMessage unchanged.
+ */
+
+/** Progress of a compute call: `done` of `total` model passes (one pass = one ordered pair). */
+export interface ComputeProgress {
+  stage: 'rank' | 'fuse';
+  done: number;
+  total: number;
+}
+
+/** Options every compute call accepts. */
+export interface CallOptions {
+  /** Checked between batches; when it fires the call rejects with code `ABORTED`. */
+  signal?: AbortSignal;
+  /** Called after every batch. */
+  onProgress?: (progress: ComputeProgress) => void;
+  /** Most pairs per model run. Default: {@link DEFAULT_BATCH_SIZE}. */
+  batchSize?: number;
+  /**
+   * Most tokens per model run (pairs x padded row length), so a batch of long rows cannot
+   * exhaust memory. Default: {@link DEFAULT_TOKEN_BUDGET}. A single longer row still runs alone.
+   */
+  tokenBudget?: number;
+}
+
+/** Per-input instruction, prepended to the input without a separator (as the reference does). */
+export interface WithInstructions {
+  instructions?: readonly string[] | null;
+}
+
+/**
+ * - `max_logits` (reference default): score_i = (1/N) * sum_j (M[i][j] - M[j][i]).
+ * - `max_wins` (ours): score_i = #{j: M[i][j] > 0} + #{j: M[j][i] < 0}, i.e. wins counted in
+ *   both orders of every pair.
+ */
+export type Aggregation = 'max_logits' | 'max_wins';
+
+/**
+ * - `full`: every ordered pair, N(N-1) passes per input; full ranks and scores.
+ * - `bubble`: one seeded random order, keep the better of each adjacent pair, 2(N-1) passes;
+ *   finds only the best: it gets rank 1 and every other candidate rank 2.
+ */
+export type RankStrategy = 'full' | 'bubble';
+
+export interface RankOptions extends CallOptions, WithInstructions {
+  /** Return the aggregated scores (higher = better) instead of ranks. Not with `bubble`. */
+  returnScores?: boolean;
+  strategy?: RankStrategy;
+  aggregate?: Aggregation;
+  /** Seed of the `bubble` order (default 0): the same seed gives the same winner. */
+  seed?: number;
+}
+
+/**
+ * - `[A,B]+[B,A]` (default): M(A,B) - M(B,A), both orders (a sum, not an average).
+ * - `[A,B]`: one pass, M(A,B).
+ * - `[B,A]`: one pass, M(B,A), not negated (as the reference).
+ */
+export type CompareMode = '[A,B]+[B,A]' | '[A,B]' | '[B,A]';
+
+export interface CompareOptions extends CallOptions, WithInstructions {
+  mode?: CompareMode;
+  /** Return the raw values instead of booleans (`value > 0`, a tie is false). */
+  returnLogits?: boolean;
+}
+
+export type ConversationRole = 'USER' | 'ASSISTANT';
+
+export interface ConversationTurn {
+  role: ConversationRole;
+  content: string;
+}
+
+export type Conversation = readonly ConversationTurn[];
+
+export type CompareConversationsOptions = Omit<CompareOptions, 'instructions'>;
+
+/** How `rankWithRef` picks each input's reference (character lengths; first wins a tie). */
+export type RefMode = 'longest' | 'shortest' | 'median_length' | 'first' | 'last';
+
+export interface RankWithRefOptions extends CallOptions, WithInstructions {
+  /** A mode, or one explicit reference text per input. Default `longest`. */
+  ref?: RefMode | readonly string[];
+  /** Return reward_j = M(c_j, ref) - M(ref, c_j) instead of ranks. */
+  returnScores?: boolean;
+}
+
+export interface FuseOptions extends CallOptions, WithInstructions {
+  maxNewTokens?: number;
+  numBeams?: number;
+  onToken?: (inputIndex: number, text: string) => void;
+}
+
+export interface RankAndFuseOptions extends FuseOptions {
+  topK?: number;
+}
+
+export interface RankAndFuseResult {
+  fused: string[];
+  ranks: number[][];
+}
+
+/** PairRM fields of a ranker's config.json: marker ids and length limits. */
+export interface PairRankerConfig {
+  sourcePrefixId: number;
+  cand1PrefixId: number;
+  cand2PrefixId: number;
+  clsTokenId: number;
+  sepTokenId: number;
+  padTokenId: number;
+  sourceMaxLength: number;
+  candidateMaxLength: number;
+}
+
+/** What the engine knows about its loaded ranker. */
+export interface RankerInfo {
+  /** Where the model came from (folder path or URL). */
+  source: string;
+  /** The ONNX file actually loaded, relative to the model folder. */
+  file: string;
+  dtype: string;
+  executionProviders: string[];
+  config: PairRankerConfig;
+  loadMs: number;
+  /** Model passes (ordered pairs) run so far, and time spent in them. */
+  passes: number;
+  computeMs: number;
+}
+
+/** The compare/rank half of the public API, identical in Node and in the worker. */
+export interface Ranker {
+  rank(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankOptions): Promise<number[][]>;
+  compare(
+    inputs: readonly string[],
+    candidatesA: readonly string[],
+    candidatesB: readonly string[],
+    options?: CompareOptions,
+  ): Promise<boolean[] | number[]>;
+  compareConversations(
+    conversationsA: readonly Conversation[],
+    conversationsB: readonly Conversation[],
+    options?: CompareConversationsOptions,
+  ): Promise<boolean[] | number[]>;
+  rankWithRef(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options?: RankWithRefOptions,
+  ): Promise<number[][]>;
+}
+
+/** The whole API: ranking plus fusion (fusion rejects with `FUSER_NOT_LOADED` until a fuser exists). */
+export interface Blender<Info> extends Ranker {
+  fuse(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: FuseOptions): Promise<string[]>;
+  rankAndFuse(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options?: RankAndFuseOptions,
+  ): Promise<RankAndFuseResult>;
+  info(): Promise<Info>;
+  dispose(): Promise<void>;
+}
+
+/** Pairs per model run. Measured with the tiny model on 2 cores (see src/engine/defaults.ts). */
+export { DEFAULT_BATCH_SIZE, DEFAULT_TOKEN_BUDGET } from './defaults';
