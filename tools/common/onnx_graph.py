@@ -1,0 +1,127 @@
+"""Small helpers shared by the graph rewriters (fp16.py, quantize_q8.py, quantize_q4.py):
+walking subgraphs, fresh names, constant lookup, and saving with external data when a
+model passes protobuf's 2 GB limit.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import onnx
+from onnx import GraphProto, ModelProto, NodeProto, TensorProto, helper, numpy_helper
+
+# protobuf refuses messages >= 2 GiB; keep a margin for the graph itself.
+EXTERNAL_DATA_THRESHOLD = 1_900_000_000
+
+
+def iter_graphs(graph: GraphProto) -> Iterator[GraphProto]:
+    """The graph and every subgraph (If/Loop/Scan bodies), depth first, in file order."""
+    yield graph
+    for node in graph.node:
+        for attr in node.attribute:
+            if attr.type == onnx.AttributeProto.GRAPH:
+                yield from iter_graphs(attr.g)
+            elif attr.type == onnx.AttributeProto.GRAPHS:
+                for sub in attr.graphs:
+                    yield from iter_graphs(sub)
+
+
+def all_value_names(model: ModelProto) -> set[str]:
+    names: set[str] = set()
+    for graph in iter_graphs(model.graph):
+        names.update(i.name for i in graph.input)
+        names.update(o.name for o in graph.output)
+        names.update(i.name for i in graph.initializer)
+        for node in graph.node:
+            names.update(node.input)
+            names.update(node.output)
+            names.add(node.name)
+    return names
+
+
+class Namer:
+    """Deterministic fresh names: `base`, `base_1`, ... never colliding with the model."""
+
+    def __init__(self, model: ModelProto):
+        self.taken = all_value_names(model)
+
+    def fresh(self, base: str) -> str:
+        name, i = base, 0
+        while name in self.taken:
+            i += 1
+            name = f"{base}_{i}"
+        self.taken.add(name)
+        return name
+
+
+def initializer_map(model: ModelProto) -> dict[str, TensorProto]:
+    """Every initializer of the model and its subgraphs, by name."""
+    return {init.name: init for g in iter_graphs(model.graph) for init in g.initializer}
+
+
+def used_names(model: ModelProto) -> set[str]:
+    """Names read by some node (any graph) or exposed as a graph output."""
+    used: set[str] = set()
+    for graph in iter_graphs(model.graph):
+        used.update(o.name for o in graph.output)
+        for node in graph.node:
+            used.update(n for n in node.input if n)
+    return used
+
+
+def drop_unused_initializers(model: ModelProto) -> None:
+    used = used_names(model)
+    for graph in iter_graphs(model.graph):
+        keep = [i for i in graph.initializer if i.name in used]
+        if len(keep) != len(graph.initializer):
+            graph.ClearField("initializer")
+            graph.initializer.extend(keep)
+
+
+def to_array(init: TensorProto) -> np.ndarray:
+    return numpy_helper.to_array(init)
+
+
+def make_init(name: str, array: np.ndarray) -> TensorProto:
+    return numpy_helper.from_array(np.ascontiguousarray(array), name)
+
+
+def add_opset(model: ModelProto, domain: str, version: int) -> None:
+    if not any(o.domain == domain for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid(domain, version))
+
+
+def node(op: str, inputs: list[str], outputs: list[str], name: str, domain: str = "", **attrs) -> NodeProto:
+    return helper.make_node(op, inputs, outputs, name=name, domain=domain or None, **attrs)
+
+
+def initializer_bytes(model: ModelProto) -> int:
+    total = 0
+    for graph in iter_graphs(model.graph):
+        for init in graph.initializer:
+            total += len(init.raw_data) if init.HasField("raw_data") else init.ByteSize()
+    return total
+
+
+def load_model(path: str | Path) -> ModelProto:
+    """Loads a model, external data (X.onnx_data beside it) included."""
+    return onnx.load(str(path), load_external_data=True)
+
+
+def save_model(model: ModelProto, path: str | Path) -> Path:
+    """Saves as one file, or with all tensors in `<name>_data` (e.g. model.onnx_data)
+    beside it when the initializers pass ~1.9 GB. Deterministic bytes for equal models.
+    Removes a stale `<name>_data` left by an earlier, larger save."""
+    path = Path(path)
+    data_path = path.with_name(path.name + "_data")
+    if data_path.exists():
+        data_path.unlink()
+    if initializer_bytes(model) > EXTERNAL_DATA_THRESHOLD:
+        onnx.save_model(
+            model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+            location=data_path.name, size_threshold=1024,
+        )
+    else:
+        path.write_bytes(model.SerializeToString())
+    return path

@@ -1,0 +1,186 @@
+"""Dynamic int8 quantization (the `_quantized` / q8 variant), like onnxruntime's
+quantize_dynamic, without onnxruntime's Python package.
+
+MatMul / Gemm with a constant 2-D weight W[K, N] become
+    A_q, a_scale, a_zp = DynamicQuantizeLinear(A)          # uint8, per tensor, at run time
+    Y = Cast(MatMulInteger(A_q, W_q, a_zp, w_zp)) * (a_scale * w_scale)
+with W_q symmetric per output column (w_scale[N]). W_q is stored as uint8 with a zero
+point of 128 (value = (q - 128) * scale): mathematically the symmetric int8 scheme, but
+u8 x u8 avoids the int16 saturation of onnxruntime's u8 x s8 AVX2 kernels (vpmaddubsw),
+see README.md. Activations that feed several MatMuls are quantized once.
+
+Gather on a constant embedding table of at least `embedding_min_bytes` becomes a Gather
+of int8 rows and of per-row scales, Cast, Mul (symmetric per row).
+
+Graph inputs and outputs keep their names and dtypes. Runs on onnxruntime-node and
+onnxruntime-web WASM (not on WebGPU, where these nodes fall back to the CPU).
+"""
+from __future__ import annotations
+
+import numpy as np
+from onnx import ModelProto, NodeProto, TensorProto
+
+from common.onnx_graph import (
+    Namer, drop_unused_initializers, initializer_map, iter_graphs, make_init, node, to_array,
+)
+
+DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
+
+
+def quantize_weight_per_column(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """W[K, N] float -> (q uint8 [K, N] with zero point 128, scale float32 [N]);
+    W ~= (q - 128) * scale, |q - 128| <= 127."""
+    absmax = np.abs(w).max(axis=0).astype(np.float32)
+    scale = np.where(absmax > 0, absmax / np.float32(127), np.float32(1)).astype(np.float32)
+    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int16) + 128
+    return q.astype(np.uint8), scale
+
+
+def quantize_rows_int8(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """table[V, D] -> (int8 [V, D], float32 scales [V, 1]) with table ~= q * scale."""
+    absmax = np.abs(table).max(axis=1, keepdims=True).astype(np.float32)
+    scale = np.where(absmax > 0, absmax / np.float32(127), np.float32(1)).astype(np.float32)
+    q = np.clip(np.rint(table / scale), -127, 127).astype(np.int8)
+    return q, scale
+
+
+class _Q8Rewriter:
+    def __init__(self, model: ModelProto, embedding_min_bytes: int, min_weight_elements: int):
+        self.model = model
+        self.inits = initializer_map(model)
+        self.namer = Namer(model)
+        self.embedding_min_bytes = embedding_min_bytes
+        self.min_weight_elements = min_weight_elements
+        self.new_inits: list[TensorProto] = []
+        self.weight_cache: dict[tuple[str, bool], tuple[str, str, str]] = {}
+        self.table_cache: dict[str, tuple[str, str]] = {}
+        self.count = {"matmul": 0, "gemm": 0, "gather": 0}
+
+    def const(self, name: str) -> np.ndarray | None:
+        init = self.inits.get(name)
+        return None if init is None else to_array(init)
+
+    def add_init(self, base: str, array: np.ndarray) -> str:
+        name = self.namer.fresh(base)
+        self.new_inits.append(make_init(name, array))
+        return name
+
+    def quantized_weight(self, name: str, transpose: bool, w: np.ndarray) -> tuple[str, str, str]:
+        key = (name, transpose)
+        if key not in self.weight_cache:
+            q, scale = quantize_weight_per_column(w.T if transpose else w)
+            base = f"{name}{'_T' if transpose else ''}"
+            self.weight_cache[key] = (
+                self.add_init(f"{base}_q8", q),
+                self.add_init(f"{base}_q8_scale", scale),
+                self.add_init(f"{base}_q8_zp", np.full(q.shape[1], 128, np.uint8)),
+            )
+        return self.weight_cache[key]
+
+    def run(self) -> ModelProto:
+        for graph in iter_graphs(self.model.graph):
+            act_cache: dict[str, tuple[str, str, str]] = {}
+            out: list[NodeProto] = []
+            for n in graph.node:
+                replaced = self.rewrite(n, act_cache, out)
+                if not replaced:
+                    out.append(n)
+            graph.ClearField("node")
+            graph.node.extend(out)
+        self.model.graph.initializer.extend(self.new_inits)
+        drop_unused_initializers(self.model)
+        return self.model
+
+    def quantized_activation(self, a: str, act_cache: dict, out: list[NodeProto]) -> tuple[str, str, str]:
+        if a not in act_cache:
+            q, s, zp = (self.namer.fresh(f"{a}_{x}") for x in ("quant", "scale", "zero_point"))
+            out.append(node("DynamicQuantizeLinear", [a], [q, s, zp], self.namer.fresh(f"{a}_DynamicQuantizeLinear")))
+            act_cache[a] = (q, s, zp)
+        return act_cache[a]
+
+    def emit_matmul(self, n: NodeProto, a: str, w_name: str, w: np.ndarray, transpose: bool,
+                    alpha: float, y: str, act_cache: dict, out: list[NodeProto]) -> None:
+        wq, wscale, wzp = self.quantized_weight(w_name, transpose, w)
+        if alpha != 1.0:
+            scaled = to_array(next(i for i in self.new_inits if i.name == wscale)) * np.float32(alpha)
+            wscale = self.add_init(f"{wscale}_alpha", scaled.astype(np.float32))
+        aq, ascale, azp = self.quantized_activation(a, act_cache, out)
+        base = n.name or y
+        acc, acc_f, scale = (self.namer.fresh(f"{base}_{x}") for x in ("int32", "float", "scale"))
+        out.append(node("MatMulInteger", [aq, wq, azp, wzp], [acc], self.namer.fresh(f"{base}_MatMulInteger")))
+        out.append(node("Cast", [acc], [acc_f], self.namer.fresh(f"{base}_Cast"), to=TensorProto.FLOAT))
+        out.append(node("Mul", [ascale, wscale], [scale], self.namer.fresh(f"{base}_ScaleMul")))
+        out.append(node("Mul", [acc_f, scale], [y], self.namer.fresh(f"{base}_Dequant")))
+
+    def rewrite(self, n: NodeProto, act_cache: dict, out: list[NodeProto]) -> bool:
+        if n.op_type == "MatMul" and n.domain in ("", "ai.onnx"):
+            w = self.const(n.input[1])
+            if w is None or w.ndim != 2 or w.dtype != np.float32 or w.size < self.min_weight_elements:
+                return False
+            self.emit_matmul(n, n.input[0], n.input[1], w, False, 1.0, n.output[0], act_cache, out)
+            self.count["matmul"] += 1
+            return True
+        if n.op_type == "Gemm":
+            return self.rewrite_gemm(n, act_cache, out)
+        if n.op_type == "Gather":
+            return self.rewrite_gather(n, out)
+        return False
+
+    def rewrite_gemm(self, n: NodeProto, act_cache: dict, out: list[NodeProto]) -> bool:
+        attrs = {a.name: a for a in n.attribute}
+        alpha = attrs["alpha"].f if "alpha" in attrs else 1.0
+        beta = attrs["beta"].f if "beta" in attrs else 1.0
+        trans_a = attrs["transA"].i if "transA" in attrs else 0
+        trans_b = attrs["transB"].i if "transB" in attrs else 0
+        w = self.const(n.input[1])
+        if trans_a or w is None or w.ndim != 2 or w.dtype != np.float32 or w.size < self.min_weight_elements:
+            return False
+        has_c = len(n.input) > 2 and n.input[2] != ""
+        y = n.output[0]
+        mm_out = self.namer.fresh(f"{y}_matmul") if has_c else y
+        self.emit_matmul(n, n.input[0], n.input[1], w, bool(trans_b), alpha, mm_out, act_cache, out)
+        if has_c:
+            c = self.const(n.input[2])
+            if c is not None:
+                c_name = n.input[2] if beta == 1.0 else self.add_init(f"{n.input[2]}_beta", (c * np.float32(beta)).astype(np.float32))
+            else:
+                c_name = n.input[2]
+                if beta != 1.0:
+                    beta_name = self.add_init(f"{y}_beta", np.array(beta, np.float32))
+                    c_name = self.namer.fresh(f"{y}_beta_c")
+                    out.append(node("Mul", [n.input[2], beta_name], [c_name], self.namer.fresh(f"{y}_BetaMul")))
+            out.append(node("Add", [mm_out, c_name], [y], self.namer.fresh(f"{n.name or y}_Bias")))
+        self.count["gemm"] += 1
+        return True
+
+    def rewrite_gather(self, n: NodeProto, out: list[NodeProto]) -> bool:
+        axis = next((a.i for a in n.attribute if a.name == "axis"), 0)
+        table = self.const(n.input[0])
+        if (axis != 0 or table is None or table.ndim != 2 or table.dtype != np.float32
+                or table.nbytes < self.embedding_min_bytes):
+            return False
+        name = n.input[0]
+        if name not in self.table_cache:
+            q, scale = quantize_rows_int8(table)
+            self.table_cache[name] = (self.add_init(f"{name}_q8", q), self.add_init(f"{name}_q8_scale", scale))
+        q_name, s_name = self.table_cache[name]
+        base = n.name or n.output[0]
+        rows, rows_f, scales = (self.namer.fresh(f"{base}_{x}") for x in ("rows_q8", "rows_float", "row_scales"))
+        ids = n.input[1]
+        out.append(node("Gather", [q_name, ids], [rows], self.namer.fresh(f"{base}_GatherRows"), axis=0))
+        out.append(node("Gather", [s_name, ids], [scales], self.namer.fresh(f"{base}_GatherScales"), axis=0))
+        out.append(node("Cast", [rows], [rows_f], self.namer.fresh(f"{base}_Cast"), to=TensorProto.FLOAT))
+        out.append(node("Mul", [rows_f, scales], [n.output[0]], self.namer.fresh(f"{base}_Dequant")))
+        self.count["gather"] += 1
+        return True
+
+
+def quantize_q8(
+    model: ModelProto,
+    embedding_min_bytes: int = DEFAULT_EMBEDDING_MIN_BYTES,
+    min_weight_elements: int = 0,
+) -> ModelProto:
+    """Rewrites `model` in place (and returns it): int8 MatMul/Gemm with constant weights
+    of at least `min_weight_elements`, int8 embedding tables of at least
+    `embedding_min_bytes` (pass 0 to quantize every constant Gather table)."""
+    return _Q8Rewriter(model, embedding_min_bytes, min_weight_elements).run()
