@@ -2,7 +2,11 @@
 PairRM): logits, left/right, hidden states at markers, full last hidden states and
 per-layer states where recorded, padded batches and the long rows (log buckets).
 
-usage: /usr/bin/python3 tools/pairrm/check_oracle.py [oracle-folder]   (exit 1 on mismatch)
+With --onnx MODEL.onnx it checks an exported graph instead (run on onnxruntime-node):
+logits and hidden states at markers.
+
+usage: /usr/bin/python3 tools/pairrm/check_oracle.py [oracle-folder] [--onnx MODEL.onnx]
+(exit 1 on mismatch)
 """
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tools.common.ort_runner import run_onnx  # noqa: E402
 from tools.pairrm.model import load_pairrm  # noqa: E402
 
 DEFAULT_ORACLE = Path(__file__).resolve().parents[3] / "shared" / "oracle" / "deberta"
@@ -47,15 +53,32 @@ def check_case(model, case: dict) -> list[tuple[str, float]]:
     return diffs
 
 
-def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ORACLE
-    torch.set_num_threads(1)
-    model = load_pairrm(folder)
+def check_onnx_case(onnx_path: Path, case: dict) -> list[tuple[str, float]]:
+    feeds = {
+        "input_ids": np.array(case["input_ids"], dtype=np.int64),
+        "attention_mask": np.array(case["attention_mask"], dtype=np.int64),
+    }
+    out = run_onnx(onnx_path, feeds)
+    logits = torch.from_numpy(out["logits"])
+    hidden = torch.from_numpy(out["marker_hidden_states"])
+    diffs: list[tuple[str, float]] = []
+    for b, row in enumerate(case["rows"]):
+        diffs.append((f"row {b} logit", max_diff(logits[b], row["logit"])))
+        for k, name in enumerate(("source", "cand1", "cand2")):
+            diffs.append((f"row {b} hidden at {name}", max_diff(hidden[b, k], row["hidden_at_markers"][name])))
+    return diffs
+
+
+def check_all(folder: Path, onnx_path: Path | None = None) -> bool:
+    """Prints one line per oracle case; True when everything is within ATOL."""
     cases = json.loads((folder / "cases.json").read_text())["cases"]
+    if onnx_path is None:
+        torch.set_num_threads(1)
+        model = load_pairrm(folder)
     worst = 0.0
     failures = 0
     for case in cases:
-        diffs = check_case(model, case)
+        diffs = check_case(model, case) if onnx_path is None else check_onnx_case(onnx_path, case)
         case_worst = max(d for _, d in diffs)
         worst = max(worst, case_worst)
         bad = [(name, d) for name, d in diffs if not d <= ATOL]
@@ -63,8 +86,20 @@ def main() -> int:
         print(f"{case['name']:20s} max |diff| {case_worst:.2e} {'FAIL' if bad else 'ok'}")
         for name, d in bad:
             print(f"    {name}: {d:.3e}")
-    print(f"worst {worst:.2e} (tolerance {ATOL:g}); {'FAILED' if failures else 'all match'}")
-    return 1 if failures else 0
+    what = "torch model" if onnx_path is None else str(onnx_path)
+    print(f"{what}: worst {worst:.2e} (tolerance {ATOL:g}); {'FAILED' if failures else 'all match'}")
+    return failures == 0
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    onnx_path = None
+    if "--onnx" in args:
+        at = args.index("--onnx")
+        onnx_path = Path(args[at + 1])
+        del args[at : at + 2]
+    folder = Path(args[0]) if args else DEFAULT_ORACLE
+    return 0 if check_all(folder, onnx_path) else 1
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ from tools.common.safetensors import load_state_dict_strict, read_safetensors  #
 # |relative distance| beyond which the clamped c2p/p2c index no longer changes
 # (log buckets reach the table edge at 511); lets a fixed table serve any sequence length.
 REL_TABLE_HALF = 1024
+# Added to scores of padding keys. exp(-30000) is 0 in float32 as with HF's float32-min
+# fill, and unlike float32-min it stays finite in an fp16 variant (0 * -inf would be NaN).
+MASK_BIAS = -30000.0
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,22 @@ class DebertaV2SelfAttention(nn.Module):
         """[B,S,H*d] -> [B,H,S,d]"""
         return x.reshape(x.shape[0], x.shape[1], self.heads, self.head_dim).transpose(1, 2)
 
+    def project_with_positions(
+        self, linear: nn.Linear, hidden: torch.Tensor, rel_embeddings: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """share_att_key: the position projections reuse query_proj/key_proj (biases
+        included) on the normed relative table. Projecting tokens and table rows in one
+        MatMul keeps one weight per projection in the ONNX file: projecting the constant
+        table alone would be constant-folded into 2 extra [2span, hidden] tensors per
+        layer (~190 MB fp32 for the real model, never quantized)."""
+        width = hidden.shape[2]
+        tokens = hidden.reshape(-1, width)
+        both = linear(torch.cat([tokens, rel_embeddings], 0).unsqueeze(0))[0]  # 3-D: MatMul, not Gemm
+        count = tokens.shape[0]
+        projected = both[:count].reshape(hidden.shape[0], hidden.shape[1], width)
+        positions = both[count:].unsqueeze(0)  # [1, 2span, hidden]
+        return self.split_heads(projected), self.split_heads(positions)
+
     def forward(
         self,
         hidden: torch.Tensor,
@@ -182,12 +201,11 @@ class DebertaV2SelfAttention(nn.Module):
         p2c_flat: torch.Tensor,
     ) -> torch.Tensor:
         batch, seq = hidden.shape[0], hidden.shape[1]
-        query = self.split_heads(self.query_proj(hidden)) * self.inv_scale
-        key = self.split_heads(self.key_proj(hidden))
+        query, pos_query = self.project_with_positions(self.query_proj, hidden, rel_embeddings)
+        key, pos_key = self.project_with_positions(self.key_proj, hidden, rel_embeddings)
+        query = query * self.inv_scale
+        pos_query = pos_query * self.inv_scale
         value = self.split_heads(self.value_proj(hidden))
-        # share_att_key: position projections reuse query_proj/key_proj, biases included.
-        pos_query = self.split_heads(self.query_proj(rel_embeddings)) * self.inv_scale  # [1,H,2span,d]
-        pos_key = self.split_heads(self.key_proj(rel_embeddings))
 
         scores = torch.matmul(query, key.transpose(-1, -2))  # c2c
         c2p = torch.matmul(query, pos_key.transpose(-1, -2))  # [B,H,S,2span]
@@ -261,8 +279,8 @@ class DebertaV2Encoder(nn.Module):
 
     def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
         """Returns the embedding output followed by every layer's output."""
-        key_bias = (1.0 - mask.to(hidden.dtype))[:, None, None, :] * torch.finfo(hidden.dtype).min
-        rel_embeddings = self.LayerNorm(self.rel_embeddings.weight).unsqueeze(0)
+        key_bias = (1.0 - mask.to(hidden.dtype))[:, None, None, :] * MASK_BIAS
+        rel_embeddings = self.LayerNorm(self.rel_embeddings.weight)
         c2p_flat, p2c_flat = self.positions(mask)
         states = [hidden]
         for layer in self.layer:

@@ -1,0 +1,58 @@
+"""Writes a ready PairRM model folder (layout in DESIGN.md): config.json with the fields
+the engine reads, onnx/model.onnx and its variants, manifest.json. The tokenizer files are
+the caller's job (they differ between the tiny model and a real export)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tools.common.manifest import write_manifest
+from tools.pairrm.model import PairRM
+from tools.pairrm.onnx_export import export_onnx
+
+ALL_VARIANTS = ("fp32", "fp16", "q8", "q4")
+
+
+def pairrm_config(raw: dict, source_max_length: int, candidate_max_length: int) -> dict:
+    """The checkpoint's config plus every field the engine reads (it hard-codes none)."""
+    config = dict(raw)
+    config["model_type"] = "deberta-v2"
+    config.setdefault("architectures", ["DebertaV2PairRM"])
+    config["cls_token_id"] = raw.get("cls_token_id", 1)
+    config["sep_token_id"] = raw.get("sep_token_id", 2)
+    config["pad_token_id"] = raw.get("pad_token_id", 0)
+    config["source_max_length"] = source_max_length
+    config["candidate_max_length"] = candidate_max_length
+    for key in ("source_prefix_id", "cand1_prefix_id", "cand2_prefix_id"):
+        if not isinstance(config.get(key), int):
+            raise ValueError(f"config.json lacks the PairRM marker id {key}")
+    return config
+
+
+def write_json(path: Path, value: object) -> None:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_onnx_files(model: PairRM, out_dir: Path, variants: tuple[str, ...]) -> Path:
+    """onnx/model.onnx (always) + the requested quantized/fp16 variants; returns the fp32 path."""
+    unknown = set(variants) - set(ALL_VARIANTS)
+    if unknown:
+        raise ValueError(f"unknown variants {sorted(unknown)}; choose from {ALL_VARIANTS}")
+    onnx_dir = Path(out_dir) / "onnx"
+    if onnx_dir.exists():
+        for old in onnx_dir.iterdir():
+            old.unlink()
+    fp32_path = export_onnx(model, onnx_dir / "model.onnx")
+    others = tuple(v for v in variants if v != "fp32")
+    if others:
+        from tools.common.variants import write_variants  # shared tooling (fp16/q8/q4)
+
+        written = write_variants(fp32_path, variants=others)
+        missing = [v for v in others if v not in written]
+        if missing:
+            raise RuntimeError(f"write_variants did not write {missing}")
+    return fp32_path
+
+
+def finish_folder(out_dir: Path, extra: dict | None = None) -> Path:
+    return write_manifest(Path(out_dir), extra)
