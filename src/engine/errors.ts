@@ -26,6 +26,14 @@ export type BlenderErrorCode =
   | 'MODEL_INVALID'
   /** The runtime could not load the model (session creation, tokenizer). */
   | 'MODEL_LOAD_FAILED'
+  /** A model file could not be fetched (network, HTTP status). Nothing was stored. */
+  | 'DOWNLOAD_FAILED'
+  /** A downloaded model file differs from its manifest (size or sha256). Nothing was stored. */
+  | 'INTEGRITY_MISMATCH'
+  /** The requested device or dtype cannot run here (e.g. `webgpu` without an adapter). */
+  | 'BACKEND_UNAVAILABLE'
+  /** The worker hosting the engine died (crash, out of memory); the next call starts a new one. */
+  | 'WORKER_CRASHED'
   /** The runtime failed while running the model. */
   | 'INFERENCE_FAILED'
   /** The blender was disposed; create a new one. */

@@ -1,0 +1,407 @@
+/**
+ * The one place that fetches and caches model bytes in pages.
+ *
+ * A model is a folder (URL) with a `manifest.json` listing every file with its size and
+ * sha256. Files are streamed with progress events, verified against the manifest before
+ * anything is stored, stored in chunks (no single giant IndexedDB value), and keyed by
+ * their sha256 so a changed file is a different entry. A stored file is verified again
+ * when read; a corrupt one is dropped and downloaded anew.
+ *
+ * Every dependency (key-value storage, fetch, crypto, the StorageManager) is injected, so
+ * this logic runs unchanged in Node tests with in-memory fakes.
+ */
+import { BlenderError } from '../engine/errors';
+
+export interface ManifestFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ModelManifest {
+  files: ManifestFile[];
+  [extra: string]: unknown;
+}
+
+/** The subset of idb-keyval (or a Map) the store needs. */
+export interface KeyValueStorage {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  del(key: string): Promise<void>;
+  keys(): Promise<string[]>;
+}
+
+/** The subset of `navigator.storage` the store uses; absent where the browser has none. */
+export interface StorageManagerLike {
+  estimate(): Promise<{ usage?: number; quota?: number }>;
+  persist?(): Promise<boolean>;
+}
+
+export type StoreEvent =
+  | {
+      stage: 'download';
+      model: string;
+      file: string;
+      /** Bytes of this file received so far, and its size from the manifest. */
+      loaded: number;
+      total: number;
+      /** Bytes of every file this load fetches, received so far and in all. */
+      overallLoaded: number;
+      overallTotal: number;
+    }
+  | {
+      stage: 'cache';
+      model: string;
+      file: string;
+      status: 'hit' | 'stored' | 'not-cached' | 'corrupt';
+      /** Why a file was not cached, or what was wrong with the stored copy. */
+      reason?: string;
+    };
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: StoreEvent) => void;
+}
+
+export interface CachedModel {
+  model: string;
+  files: Array<{ path: string; bytes: number; sha256: string }>;
+  bytes: number;
+}
+
+export interface StoreUsage {
+  /** Bytes of model files this store holds. */
+  bytes: number;
+  /** The origin's usage and quota as the browser reports them (undefined where unknown). */
+  originUsage: number | undefined;
+  quota: number | undefined;
+}
+
+interface StoredFileMeta {
+  model: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  chunkKeys: string[];
+}
+
+export interface ModelStoreDeps {
+  storage: KeyValueStorage;
+  fetch: (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
+  subtle: SubtleCrypto;
+  storageManager?: StorageManagerLike | undefined;
+  /** Size of one stored chunk; 8 MiB keeps IndexedDB transactions small. */
+  chunkBytes?: number;
+}
+
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+const META_PREFIX = 'file|';
+const CHUNK_PREFIX = 'chunk|';
+const MANIFEST_PREFIX = 'manifest|';
+
+export class ModelStore {
+  private readonly chunkBytes: number;
+  private persistRequested = false;
+
+  constructor(private readonly deps: ModelStoreDeps) {
+    this.chunkBytes = deps.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  }
+
+  /**
+   * The model's manifest: fetched from the network so a changed model is noticed, the
+   * stored copy when the network fails (offline use of a cached model).
+   */
+  async manifest(model: string, options: LoadOptions = {}): Promise<ModelManifest> {
+    const url = joinUrl(model, 'manifest.json');
+    let fetchError: unknown;
+    try {
+      const response = await this.deps.fetch(url, signalInit(options.signal));
+      if (response.ok) {
+        const manifest = parseManifest(await response.json(), url);
+        await this.deps.storage.set(MANIFEST_PREFIX + normalizeModel(model), manifest).catch(() => undefined);
+        return manifest;
+      }
+      fetchError = new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      fetchError = error;
+    }
+    const stored = await this.deps.storage.get(MANIFEST_PREFIX + normalizeModel(model)).catch(() => undefined);
+    if (stored) return parseManifest(stored, url);
+    throw new BlenderError('DOWNLOAD_FAILED', `could not fetch ${url}: ${describe(fetchError)}`, 'model', {
+      cause: fetchError,
+    });
+  }
+
+  /**
+   * The bytes of `paths` (relative to the model folder), from the cache when a verified copy
+   * is there, else from the network (then stored). Progress covers only what is fetched.
+   */
+  async files(model: string, paths: readonly string[], options: LoadOptions = {}): Promise<Map<string, Uint8Array>> {
+    const manifest = await this.manifest(model, options);
+    const entries = paths.map((path) => {
+      const entry = manifest.files.find((file) => file.path === path);
+      if (!entry) {
+        throw new BlenderError('MODEL_INVALID', `${joinUrl(model, path)} is not listed in the model's manifest.json`, 'model');
+      }
+      return entry;
+    });
+
+    const result = new Map<string, Uint8Array>();
+    const missing: ManifestFile[] = [];
+    for (const entry of entries) {
+      const cached = await this.readVerified(model, entry, options);
+      if (cached) result.set(entry.path, cached);
+      else missing.push(entry);
+    }
+
+    const overall = { loaded: 0, total: missing.reduce((sum, entry) => sum + entry.bytes, 0) };
+    for (const entry of missing) {
+      const bytes = await this.download(model, entry, overall, options);
+      await this.store(model, entry, bytes, options);
+      result.set(entry.path, bytes);
+    }
+    return result;
+  }
+
+  /** The bytes of one file (see {@link files}). */
+  async file(model: string, path: string, options: LoadOptions = {}): Promise<Uint8Array> {
+    const files = await this.files(model, [path], options);
+    return files.get(path)!;
+  }
+
+  async list(): Promise<CachedModel[]> {
+    const models = new Map<string, CachedModel>();
+    for (const meta of await this.allMeta()) {
+      const model = models.get(meta.model) ?? { model: meta.model, files: [], bytes: 0 };
+      model.files.push({ path: meta.path, bytes: meta.bytes, sha256: meta.sha256 });
+      model.bytes += meta.bytes;
+      models.set(meta.model, model);
+    }
+    return [...models.values()].sort((a, b) => a.model.localeCompare(b.model));
+  }
+
+  async delete(model: string): Promise<void> {
+    const name = normalizeModel(model);
+    for (const meta of await this.allMeta()) {
+      if (meta.model === name) await this.dropFile(meta);
+    }
+    await this.deps.storage.del(MANIFEST_PREFIX + name);
+  }
+
+  async clear(): Promise<void> {
+    for (const key of await this.deps.storage.keys()) {
+      if (key.startsWith(META_PREFIX) || key.startsWith(CHUNK_PREFIX) || key.startsWith(MANIFEST_PREFIX)) {
+        await this.deps.storage.del(key);
+      }
+    }
+  }
+
+  async usage(): Promise<StoreUsage> {
+    const bytes = (await this.allMeta()).reduce((sum, meta) => sum + meta.bytes, 0);
+    const estimate = await this.deps.storageManager?.estimate().catch(() => undefined);
+    return { bytes, originUsage: estimate?.usage, quota: estimate?.quota };
+  }
+
+  private async readVerified(model: string, entry: ManifestFile, options: LoadOptions): Promise<Uint8Array | null> {
+    const metaKey = metaKeyOf(model, entry.path);
+    const meta = (await this.deps.storage.get(metaKey).catch(() => undefined)) as StoredFileMeta | undefined;
+    if (!meta) return null;
+    if (meta.sha256 !== entry.sha256) {
+      // The model changed on the server: the old copy is dead weight.
+      await this.dropFile(meta);
+      return null;
+    }
+    const bytes = new Uint8Array(entry.bytes);
+    let offset = 0;
+    let problem: string | null = null;
+    for (const key of meta.chunkKeys) {
+      const chunk = await this.deps.storage.get(key).catch(() => undefined);
+      if (!(chunk instanceof Uint8Array) || offset + chunk.byteLength > bytes.byteLength) {
+        problem = `stored chunk ${key} is missing or has the wrong size`;
+        break;
+      }
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    if (!problem && offset !== entry.bytes) problem = `stored copy has ${offset} bytes, manifest says ${entry.bytes}`;
+    if (!problem && (await sha256Hex(this.deps.subtle, bytes)) !== entry.sha256) problem = 'stored copy fails its sha256';
+    if (problem) {
+      options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'corrupt', reason: problem });
+      await this.dropFile(meta);
+      return null;
+    }
+    options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'hit' });
+    return bytes;
+  }
+
+  private async download(
+    model: string,
+    entry: ManifestFile,
+    overall: { loaded: number; total: number },
+    options: LoadOptions,
+  ): Promise<Uint8Array> {
+    const url = joinUrl(model, entry.path);
+    const fail = (why: string, cause?: unknown): never => {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${why}`, 'model', { cause });
+    };
+    let response: Response;
+    try {
+      response = await this.deps.fetch(url, signalInit(options.signal));
+    } catch (error) {
+      return fail(describe(error), error);
+    }
+    if (!response.ok || !response.body) return fail(`HTTP ${response.status}`);
+
+    const bytes = new Uint8Array(entry.bytes);
+    const reader = response.body.getReader();
+    let loaded = 0;
+    const report = () =>
+      options.onEvent?.({
+        stage: 'download',
+        model,
+        file: entry.path,
+        loaded,
+        total: entry.bytes,
+        overallLoaded: overall.loaded,
+        overallTotal: overall.total,
+      });
+    report();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (loaded + value.byteLength > bytes.byteLength) {
+          await reader.cancel();
+          throw new BlenderError(
+            'INTEGRITY_MISMATCH',
+            `${url} is larger than the ${entry.bytes} bytes its manifest lists; nothing was stored`,
+            'model',
+          );
+        }
+        bytes.set(value, loaded);
+        loaded += value.byteLength;
+        overall.loaded += value.byteLength;
+        report();
+      }
+    } catch (error) {
+      if (error instanceof BlenderError) throw error;
+      return fail(describe(error), error);
+    }
+    if (loaded !== entry.bytes) {
+      throw new BlenderError(
+        'INTEGRITY_MISMATCH',
+        `${url} has ${loaded} bytes, its manifest lists ${entry.bytes}; nothing was stored`,
+        'model',
+      );
+    }
+    const digest = await sha256Hex(this.deps.subtle, bytes);
+    if (digest !== entry.sha256) {
+      throw new BlenderError(
+        'INTEGRITY_MISMATCH',
+        `${url} has sha256 ${digest}, its manifest lists ${entry.sha256}; nothing was stored`,
+        'model',
+      );
+    }
+    return bytes;
+  }
+
+  /** Stores a verified file; a failure to store never fails the load, it is reported. */
+  private async store(model: string, entry: ManifestFile, bytes: Uint8Array, options: LoadOptions): Promise<void> {
+    const notCached = (reason: string) =>
+      options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'not-cached', reason });
+
+    const estimate = await this.deps.storageManager?.estimate().catch(() => undefined);
+    if (estimate?.quota !== undefined && estimate.usage !== undefined && estimate.quota - estimate.usage < bytes.byteLength) {
+      notCached(`not enough storage quota (${estimate.quota - estimate.usage} bytes free, ${bytes.byteLength} needed)`);
+      return;
+    }
+    if (!this.persistRequested && this.deps.storageManager?.persist) {
+      this.persistRequested = true;
+      // Best effort: a persisted origin is not evicted under storage pressure.
+      await this.deps.storageManager.persist().catch(() => false);
+    }
+
+    const name = normalizeModel(model);
+    const meta: StoredFileMeta = { model: name, path: entry.path, sha256: entry.sha256, bytes: entry.bytes, chunkKeys: [] };
+    try {
+      for (let offset = 0, index = 0; offset < bytes.byteLength || index === 0; offset += this.chunkBytes, index++) {
+        const key = `${CHUNK_PREFIX}${name}|${entry.path}|${entry.sha256}|${index}`;
+        // A copy, so the stored value does not pin the whole file's buffer.
+        await this.deps.storage.set(key, bytes.slice(offset, offset + this.chunkBytes));
+        meta.chunkKeys.push(key);
+      }
+      // The meta record goes last: a store cut short never looks complete.
+      await this.deps.storage.set(metaKeyOf(model, entry.path), meta);
+      options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'stored' });
+    } catch (error) {
+      await this.dropFile(meta);
+      notCached(isQuotaError(error) ? 'storage quota exceeded' : `storage failed: ${describe(error)}`);
+    }
+  }
+
+  private async dropFile(meta: StoredFileMeta): Promise<void> {
+    await this.deps.storage.del(metaKeyOf(meta.model, meta.path)).catch(() => undefined);
+    for (const key of meta.chunkKeys) await this.deps.storage.del(key).catch(() => undefined);
+  }
+
+  private async allMeta(): Promise<StoredFileMeta[]> {
+    const metas: StoredFileMeta[] = [];
+    for (const key of await this.deps.storage.keys()) {
+      if (!key.startsWith(META_PREFIX)) continue;
+      const meta = (await this.deps.storage.get(key)) as StoredFileMeta | undefined;
+      if (meta) metas.push(meta);
+    }
+    return metas;
+  }
+}
+
+function parseManifest(value: unknown, url: string): ModelManifest {
+  const files = (value as { files?: unknown } | null)?.files;
+  const valid =
+    Array.isArray(files) &&
+    files.every(
+      (file: Partial<ManifestFile> | null) =>
+        typeof file?.path === 'string' &&
+        Number.isSafeInteger(file.bytes) &&
+        typeof file.sha256 === 'string' &&
+        /^[0-9a-f]{64}$/.test(file.sha256),
+    );
+  if (!valid) throw new BlenderError('MODEL_INVALID', `${url} is not a model manifest ({files: [{path, bytes, sha256}]})`, 'model');
+  return value as ModelManifest;
+}
+
+export async function sha256Hex(subtle: SubtleCrypto, bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** A model's identity in the store: its folder URL without a trailing slash. */
+function normalizeModel(model: string): string {
+  return model.replace(/\/+$/, '');
+}
+
+function metaKeyOf(model: string, path: string): string {
+  return `${META_PREFIX}${normalizeModel(model)}|${path}`;
+}
+
+export function joinUrl(model: string, path: string): string {
+  return `${normalizeModel(model)}/${path}`;
+}
+
+function signalInit(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
+}
+
+function abortError(signal: AbortSignal): BlenderError {
+  return new BlenderError('ABORTED', 'the load was aborted', 'signal', { cause: signal.reason });
+}
+
+function isQuotaError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
