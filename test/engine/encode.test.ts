@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { PairRowBuilder, sanitizeText, sourceText } from '../../src/engine/encode';
+import { BlenderError } from '../../src/engine/errors';
+import { packBatch } from '../../src/engine/pair-scorer';
+import { CharTokenizer, FAKE_CONFIG } from './fakes';
+
+// FAKE_CONFIG: CLS 1, SEP 2, markers 5/6/7, source max 16, candidate max 8 (total 32).
+const ids = (text: string) => [...text].map((c) => 10 + (c.codePointAt(0)! % 90));
+
+describe('sanitizeText / sourceText', () => {
+  it('replaces every literal [SEP] with one space', () => {
+    expect(sanitizeText('a[SEP]b[SEP][SEP]')).toBe('a b  ');
+    expect(sanitizeText('[sep] [SEP')).toBe('[sep] [SEP');
+  });
+  it('joins instruction and input with no separator; no instruction adds nothing', () => {
+    expect(sourceText('Do it.', 'x')).toBe('Do it.x');
+    expect(sourceText(undefined, 'x')).toBe('x');
+  });
+});
+
+describe('PairRowBuilder', () => {
+  it('builds [CLS, marker] + content + [SEP] for source and both candidates', () => {
+    const rows = new PairRowBuilder(new CharTokenizer(), FAKE_CONFIG);
+    expect(rows.pairRow({ source: 'ab', cand1: 'c', cand2: '' })).toEqual([
+      1, 5, ...ids('ab'), 2,
+      1, 6, ...ids('c'), 2,
+      1, 7, 2,
+    ]);
+  });
+
+  it('truncates the source content to sourceMax - 3 and keeps the marker and [SEP]', () => {
+    const rows = new PairRowBuilder(new CharTokenizer(), FAKE_CONFIG);
+    const source = rows.sourceRow('abcdefghijklmnopqrstuvwxyz');
+    expect(source).toHaveLength(16);
+    expect(source).toEqual([1, 5, ...ids('abcdefghijklm'), 2]);
+  });
+
+  it('gives candidates floor((sourceMax + 2*candMax - len(source row)) / 2) tokens each', () => {
+    const rows = new PairRowBuilder(new CharTokenizer(), FAKE_CONFIG);
+    const long = 'x'.repeat(40);
+    // full source (16): budget (16 + 16 - 16) / 2 = 8 -> 5 content tokens
+    expect(rows.candidateBudget(16)).toBe(8);
+    // short source row "a" (4 tokens): budget floor((32 - 4) / 2) = 14 -> 11 content tokens
+    const row = rows.pairRow({ source: 'a', cand1: long, cand2: long });
+    expect(row).toHaveLength(4 + 14 + 14);
+    // odd remainder: source row of 5 -> floor(27 / 2) = 13
+    expect(rows.pairRow({ source: 'ab', cand1: long, cand2: 'y' })).toHaveLength(5 + 13 + 4);
+    // never more than the total length
+    for (const source of ['', 'a', 'abcdefg', long]) {
+      expect(rows.pairRow({ source, cand1: long, cand2: long }).length).toBeLessThanOrEqual(32);
+    }
+  });
+
+  it('replaces [SEP] in source and candidates before tokenizing', () => {
+    const tokenizer = new CharTokenizer();
+    const rows = new PairRowBuilder(tokenizer, FAKE_CONFIG);
+    rows.pairRow({ source: 'q[SEP]', cand1: '[SEP]a', cand2: 'b' });
+    expect(tokenizer.calls).toEqual(['q ', ' a', 'b']);
+  });
+
+  it('tokenizes each distinct text once per builder', () => {
+    const tokenizer = new CharTokenizer();
+    const rows = new PairRowBuilder(tokenizer, FAKE_CONFIG);
+    for (let k = 0; k < 3; k++) {
+      rows.pairRow({ source: 's', cand1: 'a', cand2: 'b' });
+      rows.pairRow({ source: 's', cand1: 'b', cand2: 'a' });
+    }
+    expect(tokenizer.calls.sort()).toEqual(['a', 'b', 's']);
+  });
+
+  it('refuses a tokenizer that emits a marker id from text', () => {
+    const rows = new PairRowBuilder({ encodePlain: () => [9, 6] }, FAKE_CONFIG);
+    expect(() => rows.sourceRow('x')).toThrow(BlenderError);
+  });
+});
+
+describe('packBatch', () => {
+  it('right-pads with the pad id and masks padding', () => {
+    const { inputIds, attentionMask } = packBatch([[1, 5, 2], [1, 5, 9, 9, 2]], 5, 0);
+    expect(Array.from(inputIds, Number)).toEqual([1, 5, 2, 0, 0, 1, 5, 9, 9, 2]);
+    expect(Array.from(attentionMask, Number)).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]);
+  });
+});
