@@ -1,0 +1,97 @@
+/**
+ * Which backend and dtype a model runs with in a page, and why. Pure: the WebGPU probe
+ * and the model's variants come in, a decision with a human-readable reason comes out.
+ */
+import { BlenderError } from '../engine/errors';
+import type { WebGpuProbe } from './webgpu-probe';
+
+export type PageDevice = 'auto' | 'webgpu' | 'wasm';
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+export interface BackendChoice {
+  backend: 'webgpu' | 'wasm';
+  dtype: Dtype;
+  reason: string;
+}
+
+export interface BackendRequest {
+  device: PageDevice;
+  dtype: Dtype | 'auto';
+  webgpu: WebGpuProbe;
+  /** The dtypes the model folder has files for. */
+  available: readonly Dtype[];
+}
+
+/** Why a dtype cannot run on this WebGPU adapter, or null when it can. */
+function webgpuObstacle(dtype: Dtype, probe: WebGpuProbe): string | null {
+  if (!probe.available) return probe.reason;
+  // DynamicQuantizeLinear + MatMulInteger have no WebGPU kernels: ORT would run them on
+  // the CPU, slower than plain WASM.
+  if (dtype === 'q8') return 'q8 does not run on WebGPU (its int8 kernels fall back to the CPU)';
+  if (dtype === 'fp16' && !probe.adapter.shaderF16) return 'the WebGPU adapter lacks shader-f16, which fp16 needs';
+  return null;
+}
+
+function adapterName(probe: WebGpuProbe): string {
+  if (!probe.available) return 'no adapter';
+  const { vendor, architecture, isFallbackAdapter } = probe.adapter;
+  const name = [vendor, architecture].filter(Boolean).join(' ') || 'unnamed adapter';
+  return `${name}${isFallbackAdapter ? ', a fallback adapter' : ''}`;
+}
+
+/** The best dtype for a backend among those the model has (see DESIGN: auto rules). */
+function autoDtype(backend: 'webgpu' | 'wasm', probe: WebGpuProbe, available: readonly Dtype[]): Dtype {
+  const preference: Dtype[] =
+    backend === 'wasm'
+      ? ['q8', 'fp32', 'q4', 'fp16']
+      : probe.available && probe.adapter.shaderF16
+        ? ['fp16', 'q4', 'fp32']
+        : ['q4', 'fp32'];
+  const dtype = preference.find((candidate) => available.includes(candidate));
+  if (!dtype) {
+    throw new BlenderError(
+      'BACKEND_UNAVAILABLE',
+      `the model has no variant that runs on ${backend} (it has: ${available.join(', ') || 'none'})`,
+      'dtype',
+    );
+  }
+  return dtype;
+}
+
+export function chooseBackend(request: BackendRequest): BackendChoice {
+  const { device, webgpu, available } = request;
+  if (request.dtype !== 'auto' && !available.includes(request.dtype)) {
+    throw new BlenderError(
+      'INVALID_OPTION',
+      `dtype '${request.dtype}' was asked for but the model has no such variant (it has: ${available.join(', ')})`,
+      'dtype',
+    );
+  }
+
+  if (device === 'wasm') {
+    const dtype = request.dtype === 'auto' ? autoDtype('wasm', webgpu, available) : request.dtype;
+    return { backend: 'wasm', dtype, reason: 'WASM, as asked (device: wasm)' };
+  }
+
+  if (device === 'webgpu') {
+    if (!webgpu.available) {
+      throw new BlenderError('BACKEND_UNAVAILABLE', `device 'webgpu' was asked for but ${webgpu.reason}`, 'device');
+    }
+    const dtype = request.dtype === 'auto' ? autoDtype('webgpu', webgpu, available) : request.dtype;
+    const obstacle = webgpuObstacle(dtype, webgpu);
+    if (obstacle) throw new BlenderError('BACKEND_UNAVAILABLE', `device 'webgpu' with dtype '${dtype}': ${obstacle}`, 'dtype');
+    return { backend: 'webgpu', dtype, reason: `WebGPU, as asked (${adapterName(webgpu)})` };
+  }
+
+  // device 'auto': WebGPU when there is an adapter and the dtype runs on it, else WASM.
+  if (!webgpu.available) {
+    const dtype = request.dtype === 'auto' ? autoDtype('wasm', webgpu, available) : request.dtype;
+    return { backend: 'wasm', dtype, reason: `WASM: ${webgpu.reason}` };
+  }
+  if (request.dtype === 'auto') {
+    return { backend: 'webgpu', dtype: autoDtype('webgpu', webgpu, available), reason: `WebGPU (${adapterName(webgpu)})` };
+  }
+  const obstacle = webgpuObstacle(request.dtype, webgpu);
+  if (obstacle) return { backend: 'wasm', dtype: request.dtype, reason: `WASM: ${obstacle}` };
+  return { backend: 'webgpu', dtype: request.dtype, reason: `WebGPU (${adapterName(webgpu)})` };
+}
