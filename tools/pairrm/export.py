@@ -80,6 +80,38 @@ def check_against_torch(model: PairRM, fp32_path: Path, rows: list[list[int]], p
     return worst
 
 
+def export_folder(
+    hf_folder: Path,
+    out: Path,
+    variants: tuple[str, ...],
+    source_max_length: int,
+    candidate_max_length: int,
+    agreement_rows: tuple[list[list[int]], str] | None = None,
+) -> Path:
+    """HF-style folder -> ready model folder; returns the manifest path. Agreement is
+    measured on `agreement_rows` (rows, label) or else on probe rows."""
+    model = load_pairrm(hf_folder)
+    out.mkdir(parents=True, exist_ok=True)
+    config = pairrm_config(load_config(hf_folder), source_max_length, candidate_max_length)
+    write_json(out / "config.json", config)
+    copied = copy_tokenizer(hf_folder, out)
+    print(f"tokenizer files: {copied or 'none in the source folder'}")
+
+    fp32_path = write_onnx_files(model, out, variants)
+    rows = probe_rows(config)
+    worst = check_against_torch(model, fp32_path, rows, config["pad_token_id"])
+    print(f"fp32 ONNX vs PyTorch on {len(rows)} probe rows: max |dlogit| {worst:.2e}")
+    if (hf_folder / "cases.json").exists() and not check_all(hf_folder, fp32_path):
+        raise SystemExit("the exported graph does not reproduce the oracle")
+    if agreement_rows is None:
+        agreement_rows = (rows, "probe rows: random ordinary ids in the real-pair layout")
+    agreement = variant_agreement(out, agreement_rows[0], config["pad_token_id"], agreement_rows[1])
+    for variant in variants:
+        if variant in agreement:
+            print(f"{variant}: {agreement[variant]}")
+    return finish_folder(out, {"agreement": agreement})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("hf_folder", type=Path)
@@ -88,24 +120,9 @@ def main() -> int:
     parser.add_argument("--source-max-length", type=int, default=1224)
     parser.add_argument("--candidate-max-length", type=int, default=412)
     args = parser.parse_args()
-    variants = tuple(v for v in args.variants.split(",") if v)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-
-    model = load_pairrm(args.hf_folder)
-    out = args.out_folder
-    out.mkdir(parents=True, exist_ok=True)
-    config = pairrm_config(load_config(args.hf_folder), args.source_max_length, args.candidate_max_length)
-    write_json(out / "config.json", config)
-    copied = copy_tokenizer(args.hf_folder, out)
-    print(f"tokenizer files: {copied or 'none in the source folder'}")
-
-    fp32_path = write_onnx_files(model, out, variants)
-    rows = probe_rows(config)
-    print(f"fp32 ONNX vs PyTorch on {len(rows)} probe rows: max |dlogit| {check_against_torch(model, fp32_path, rows, config['pad_token_id']):.2e}")
-    if (args.hf_folder / "cases.json").exists() and not check_all(args.hf_folder, fp32_path):
-        raise SystemExit("the exported graph does not reproduce the oracle")
-    agreement = variant_agreement(out, rows, config["pad_token_id"], "probe rows: random ordinary ids, real-pair layout")
-    manifest = finish_folder(out, {"agreement": agreement})
+    variants = tuple(v for v in args.variants.split(",") if v)
+    manifest = export_folder(args.hf_folder, args.out_folder, variants, args.source_max_length, args.candidate_max_length)
     print(f"wrote {manifest}")
     return 0
 

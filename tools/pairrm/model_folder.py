@@ -4,6 +4,7 @@ the caller's job (they differ between the tiny model and a real export)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from tools.common.manifest import write_manifest
@@ -45,9 +46,11 @@ def write_onnx_files(model: PairRM, out_dir: Path, variants: tuple[str, ...]) ->
     fp32_path = export_onnx(model, onnx_dir / "model.onnx")
     others = tuple(v for v in variants if v != "fp32")
     if others:
-        from tools.common.variants import write_variants  # shared tooling (fp16/q8/q4)
+        # tools/common's modules import each other as `common.*`
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from common.variants import write_variants  # shared tooling (fp16/q8/q4)
 
-        written = write_variants(fp32_path, variants=others)
+        written = write_variants(fp32_path, others)
         missing = [v for v in others if v not in written]
         if missing:
             raise RuntimeError(f"write_variants did not write {missing}")
