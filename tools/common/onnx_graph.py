@@ -125,3 +125,27 @@ def save_model(model: ModelProto, path: str | Path) -> Path:
     else:
         path.write_bytes(model.SerializeToString())
     return path
+
+
+def inline_identity_constants(model: ModelProto) -> int:
+    """torch.onnx exports a weight used by two modules as Identity(initializer): point the
+    readers at the initializer itself (so the quantizers see a constant weight, quantized
+    once) and drop the Identity. Returns how many were removed."""
+    inits = initializer_map(model)
+    outputs = {o.name for g in iter_graphs(model.graph) for o in g.output}
+    alias: dict[str, str] = {}
+    for graph in iter_graphs(model.graph):
+        keep = []
+        for n in graph.node:
+            src = alias.get(n.input[0], n.input[0]) if n.input else ""
+            if n.op_type == "Identity" and src in inits and n.output[0] not in outputs:
+                alias[n.output[0]] = src
+            else:
+                keep.append(n)
+        if len(keep) != len(graph.node):
+            graph.ClearField("node")
+            graph.node.extend(keep)
+    for graph in iter_graphs(model.graph):
+        for n in graph.node:
+            n.input[:] = [alias.get(x, x) for x in n.input]
+    return len(alias)

@@ -26,7 +26,7 @@ import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
 from common.onnx_graph import (
-    Namer, add_opset, drop_unused_initializers, initializer_map, iter_graphs, make_init, node, to_array,
+    Namer, inline_identity_constants, add_opset, drop_unused_initializers, initializer_map, iter_graphs, make_init, node, to_array,
 )
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
@@ -100,6 +100,7 @@ class _Q4Rewriter:
     def __init__(self, model: ModelProto, block_size: int, symmetric: bool, min_k: int, min_n: int,
                  embedding_min_bytes: int, accuracy_level: int):
         self.model = model
+        inline_identity_constants(model)
         self.inits = initializer_map(model)
         self.namer = Namer(model)
         self.block_size, self.symmetric = block_size, symmetric

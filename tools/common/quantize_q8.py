@@ -21,7 +21,7 @@ import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
 from common.onnx_graph import (
-    Namer, drop_unused_initializers, initializer_map, iter_graphs, make_init, node, to_array,
+    Namer, inline_identity_constants, drop_unused_initializers, initializer_map, iter_graphs, make_init, node, to_array,
 )
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
@@ -47,6 +47,7 @@ def quantize_rows_int8(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class _Q8Rewriter:
     def __init__(self, model: ModelProto, embedding_min_bytes: int, min_weight_elements: int):
         self.model = model
+        inline_identity_constants(model)
         self.inits = initializer_map(model)
         self.namer = Namer(model)
         self.embedding_min_bytes = embedding_min_bytes
