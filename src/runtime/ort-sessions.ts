@@ -1,0 +1,112 @@
+/**
+ * The one place that creates ONNX sessions for the ranker. The ORT module is injected
+ * (onnxruntime-node in Node, onnxruntime-web in the worker), so this file imports no runtime:
+ * it only describes the few members it uses, which both packages provide.
+ */
+import { BlenderError } from '../engine/errors';
+import type { PairModel } from '../engine/pair-scorer';
+import type { Dtype } from './backend-choice';
+
+export interface OrtTensorLike {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+  readonly type: string;
+}
+
+export interface OrtSessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  release(): Promise<void>;
+}
+
+export interface OrtSessionOptions {
+  executionProviders?: readonly string[];
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/** The members of `onnxruntime-node` / `onnxruntime-web` this file uses. */
+export interface OrtModuleLike {
+  InferenceSession: {
+    create(model: Uint8Array, options?: OrtSessionOptions): Promise<OrtSessionLike>;
+    create(path: string, options?: OrtSessionOptions): Promise<OrtSessionLike>;
+  };
+  Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => OrtTensorLike;
+}
+
+/** transformers.js's file suffix convention for dtypes (DESIGN.md model layout). */
+export const DTYPE_SUFFIX: Readonly<Record<Dtype, string>> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  q4: '_q4',
+};
+
+/** The ranker's ONNX file for a dtype, relative to the model folder. */
+export function rankerFile(dtype: Dtype): string {
+  return `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+}
+
+const RANKER_INPUTS = ['input_ids', 'attention_mask'] as const;
+const RANKER_OUTPUT = 'logits';
+
+/** A ranker session: the engine's PairModel plus what info() reports and a way to free it. */
+export interface RankerSession extends PairModel {
+  readonly executionProviders: readonly string[];
+  release(): Promise<void>;
+}
+
+/**
+ * Opens the ranker graph (bytes, or a file path where the runtime reads files itself, which
+ * onnxruntime-node needs for models with external data) and checks its interface:
+ * int64 `input_ids`, `attention_mask` [batch, seq] -> float32 `logits` [batch].
+ */
+export async function createRankerSession(
+  ort: OrtModuleLike,
+  model: Uint8Array | string,
+  options: OrtSessionOptions,
+  source: string,
+): Promise<RankerSession> {
+  let session: OrtSessionLike;
+  try {
+    session =
+      typeof model === 'string'
+        ? await ort.InferenceSession.create(model, options)
+        : await ort.InferenceSession.create(model, options);
+  } catch (error) {
+    throw new BlenderError('MODEL_LOAD_FAILED', `could not open the ranker ${source}: ${String(error)}`, 'ranker', {
+      cause: error,
+    });
+  }
+  const missing = [
+    ...RANKER_INPUTS.filter((name) => !session.inputNames.includes(name)),
+    ...(session.outputNames.includes(RANKER_OUTPUT) ? [] : [RANKER_OUTPUT]),
+  ];
+  if (missing.length > 0) {
+    await session.release();
+    throw new BlenderError(
+      'MODEL_INVALID',
+      `${source} is not a PairRM ranker graph: it lacks ${missing.join(', ')} (inputs: ${session.inputNames.join(', ')}; outputs: ${session.outputNames.join(', ')})`,
+      'ranker',
+    );
+  }
+  return {
+    executionProviders: options.executionProviders ?? [],
+    async run(inputIds, attentionMask, batch, seqLength) {
+      const dims = [batch, seqLength];
+      const outputs = await session.run({
+        input_ids: new ort.Tensor('int64', inputIds, dims),
+        attention_mask: new ort.Tensor('int64', attentionMask, dims),
+      });
+      const logits = outputs[RANKER_OUTPUT];
+      if (!logits || !(logits.data instanceof Float32Array)) {
+        throw new BlenderError('INFERENCE_FAILED', `the ranker's "logits" output is not float32 (got ${logits?.type})`);
+      }
+      return logits.data;
+    },
+    release: () => session.release(),
+  };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createPlainTextTokenizer } from '../../src/runtime/tokenizer';
+
+// A hand-made DeBERTa-v3-style Unigram tokenizer: specials in the vocabulary (score 0, the
+// best a piece can have), markers added after it, Metaspace pre-tokenizer.
+const chars = [...'abcdefghijklmnopqrstuvwxyz[]<>|ACDEKLNPSU123'];
+const vocab: [string, number][] = [
+  ['[PAD]', 0],
+  ['[CLS]', 0],
+  ['[SEP]', 0],
+  ['[UNK]', 0],
+  ['▁', -2],
+  ['▁hello', -3],
+  ['▁world', -3],
+  ...chars.map((c): [string, number] => [c, -5]),
+];
+const special = (id: number, content: string) => ({ id, content, special: true, normalized: false, lstrip: false, rstrip: false, single_word: false });
+const tokenizerJson = {
+  version: '1.0',
+  added_tokens: [
+    special(0, '[PAD]'),
+    special(1, '[CLS]'),
+    special(2, '[SEP]'),
+    special(3, '[UNK]'),
+    special(vocab.length, '[MASK]'),
+    { ...special(vocab.length + 1, '<|source|>'), special: false },
+    { ...special(vocab.length + 2, '<|candidate1|>'), special: false },
+    { ...special(vocab.length + 3, '<|candidate2|>'), special: false },
+  ],
+  normalizer: null,
+  pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: false },
+  post_processor: {
+    type: 'TemplateProcessing',
+    single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+    pair: [],
+    special_tokens: { '[CLS]': { id: '[CLS]', ids: [1], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [2], tokens: ['[SEP]'] } },
+  },
+  decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: false },
+  model: { type: 'Unigram', unk_id: 3, vocab, byte_fallback: false },
+};
+const tokenizerConfig = { cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' };
+const idOf = (piece: string) => vocab.findIndex(([p]) => p === piece);
+
+describe('createPlainTextTokenizer (transformers.js, plain text)', () => {
+  const tokenizer = createPlainTextTokenizer(tokenizerJson, tokenizerConfig, 'fixture');
+
+  it('runs normalizer, Metaspace and Unigram, and adds no specials', () => {
+    expect(tokenizer.encodePlain('hello world')).toEqual([idOf('▁hello'), idOf('▁world')]);
+    expect(tokenizer.encodePlain('')).toEqual([]);
+  });
+
+  it('treats marker strings in text as ordinary characters', () => {
+    const ids = tokenizer.encodePlain('<|source|>hello');
+    const markerIds = [vocab.length + 1, vocab.length + 2, vocab.length + 3];
+    expect(ids.some((id) => markerIds.includes(id))).toBe(false);
+    expect(ids).toEqual([idOf('▁'), ...[...'<|source|>'].map(idOf), idOf('h'), idOf('e'), idOf('l'), idOf('l'), idOf('o')]);
+  });
+
+  it('never produces special ids from text, though they are vocabulary pieces', () => {
+    expect(tokenizer.blockedIds).toEqual([0, 1, 2, 3]);
+    const ids = tokenizer.encodePlain('[CLS][SEP][PAD][UNK][MASK]');
+    expect(ids.filter((id) => id <= 2)).toEqual([]);
+    expect(ids).toHaveLength(1 + 26); // '▁' + one piece per character
+    // characters outside the vocabulary are still the unknown token
+    expect(tokenizer.encodePlain('é')).toEqual([idOf('▁'), 3]);
+  });
+
+  it('the library itself would match them (why the plain path exists)', async () => {
+    const { PreTrainedTokenizer } = await import('@huggingface/transformers');
+    const library = new PreTrainedTokenizer(structuredClone(tokenizerJson), tokenizerConfig);
+    const ids = library.encode('<|source|>[CLS]', { add_special_tokens: false });
+    expect(ids).toContain(vocab.length + 1);
+    expect(ids).toContain(1);
+  });
+});
