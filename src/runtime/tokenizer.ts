@@ -7,7 +7,7 @@
  *   "[CLS]" in user text is ordinary characters, so it can never become a marker or a
  *   special id (REFERENCE.md §2: the reference crashes or reads the wrong positions there);
  * - no specials added: the engine adds [CLS]/[SEP] and the markers around the ids itself;
- * - special tokens that also sit in a Unigram vocabulary ([PAD], [CLS], [SEP], [UNK] in
+ * - added tokens that also sit in a Unigram vocabulary ([PAD], [CLS], [SEP], [UNK] in
  *   DeBERTa-v3) are never matched from text, as sentencepiece treats its control and unknown
  *   symbols. transformers.js would otherwise match "[CLS]" in text to the [CLS] piece (score
  *   0, the best there is).
@@ -35,7 +35,6 @@ interface TokenizerCore {
 interface AddedTokenJson {
   id: number;
   content: string;
-  special?: boolean;
 }
 
 export interface PlainTextTokenizer extends ContentTokenizer {
@@ -84,13 +83,13 @@ export function createPlainTextTokenizer(tokenizerJson: unknown, tokenizerConfig
   };
 }
 
-/** Makes special tokens that are also Unigram pieces unreachable from text (see above). */
+/** Makes added tokens that are also Unigram pieces unreachable from text (see above). */
 function blockSpecialPieces(core: TokenizerCore, addedTokens: unknown): number[] {
   const scores = core.model.scores;
   if (core.model.config.type !== 'Unigram' || !Array.isArray(scores) || !Array.isArray(addedTokens)) return [];
   const blocked: number[] = [];
   for (const token of addedTokens as AddedTokenJson[]) {
-    if (token.special === true && token.id < scores.length && core.model.vocab[token.id] === token.content) {
+    if (token.id < scores.length && core.model.vocab[token.id] === token.content) {
       // The lattice keeps the best-scoring path: -Infinity never wins while any other path
       // exists, and one always does (single characters, or the unknown token).
       scores[token.id] = Number.NEGATIVE_INFINITY;

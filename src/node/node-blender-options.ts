@@ -1,0 +1,66 @@
+import { BlenderError } from '../engine/errors';
+import { checkIntegerOption, checkOptions } from '../engine/validate';
+import type { Dtype } from '../runtime/backend-choice';
+
+export type NodeDevice = 'auto' | 'cpu';
+export type NodeDtype = Dtype | 'auto';
+
+export interface NodeBlenderOptions {
+  /** Ranker model folder (relative to the current directory, or absolute), or null for none. */
+  ranker?: string | null;
+  /** Fuser model folder; the Node fuser is not available yet, so only null is accepted. */
+  fuser?: string | null;
+  /** Node runs on onnxruntime-node's CPU provider: 'auto' = 'cpu'. */
+  device?: NodeDevice;
+  /** Which ranker graph to load; 'auto' = fp32 (the fastest exact choice on a CPU). */
+  dtype?: NodeDtype;
+  /** onnxruntime-node intra-op threads; default: onnxruntime's own (all cores). */
+  threads?: number;
+  /** Default pairs per model run for every call (a call's own batchSize wins). */
+  batchSize?: number;
+  /** Default token budget per model run for every call. */
+  tokenBudget?: number;
+}
+
+export interface ResolvedNodeOptions {
+  ranker: string | null;
+  dtype: Dtype;
+  dtypeReason: string;
+  threads: number | undefined;
+  batchSize: number | undefined;
+  tokenBudget: number | undefined;
+}
+
+const KEYS = ['ranker', 'fuser', 'device', 'dtype', 'threads', 'batchSize', 'tokenBudget'];
+const DTYPES: readonly NodeDtype[] = ['auto', 'fp32', 'fp16', 'q8', 'q4'];
+
+export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
+  const opts = checkOptions<NodeBlenderOptions>(options, KEYS);
+  const ranker = opts.ranker ?? null;
+  if (ranker !== null && (typeof ranker !== 'string' || ranker.length === 0)) {
+    throw new BlenderError('INVALID_OPTION', 'options.ranker must be a model folder path or null', 'options.ranker');
+  }
+  if (opts.fuser !== undefined && opts.fuser !== null) {
+    throw new BlenderError('INVALID_OPTION', 'the fuser is not available in Node yet: pass fuser: null', 'options.fuser');
+  }
+  const device = opts.device ?? 'auto';
+  if (device !== 'auto' && device !== 'cpu') {
+    throw new BlenderError(
+      'BACKEND_UNAVAILABLE',
+      `device ${JSON.stringify(device)} does not exist in Node: use 'cpu' or 'auto' (webgpu and wasm are for pages)`,
+      'options.device',
+    );
+  }
+  const dtype = opts.dtype ?? 'auto';
+  if (!DTYPES.includes(dtype)) {
+    throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPES.join(', ')}`, 'options.dtype');
+  }
+  return {
+    ranker,
+    dtype: dtype === 'auto' ? 'fp32' : dtype,
+    dtypeReason: dtype === 'auto' ? "dtype 'auto' is fp32 in Node (exact, and the fastest on CPU)" : 'as asked',
+    threads: checkIntegerOption(opts.threads, 'threads', 1),
+    batchSize: checkIntegerOption(opts.batchSize, 'batchSize', 1),
+    tokenBudget: checkIntegerOption(opts.tokenBudget, 'tokenBudget', 1),
+  };
+}
