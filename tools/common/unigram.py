@@ -12,6 +12,9 @@ Why the defaults are what they are (measured, see tools/common/README.md):
   spaces) mirrored by Strip + Replace(" {2,}" -> " ") normalizers after Precompiled in
   tokenizer.json (DEFAULT_NORMALIZER_EXTRA).
 - Unknown characters: both merge consecutive unknown characters into one unk id.
+- Added tokens (markers, [SEP], <extra_id_0>...) split the text first; each segment between
+  them is normalized and encoded on its own (see `encode_with_added_tokens`).
+- U+200D: see DEFAULT_NORMALIZER_PRE.
 """
 from __future__ import annotations
 
@@ -24,8 +27,17 @@ from sentencepiece import sentencepiece_model_pb2 as sp_pb2
 
 METASPACE = "\u2581"
 
-# Normalizers after Precompiled that reproduce sentencepiece's remove_extra_whitespaces.
+# transformers.js's Precompiled maps U+200D (zero width joiner, inside emoji sequences
+# such as 👩‍💻) to a space, while nmt_nfkc keeps it: shelter it in a plane-16 private-use
+# code point (untouched by both NFKC and the charsmap) around Precompiled.
+_ZWJ, _ZWJ_SHELTER = "\u200d", "\U0010fffd"
+DEFAULT_NORMALIZER_PRE: tuple[dict, ...] = (
+    {"type": "Replace", "pattern": {"String": _ZWJ}, "content": _ZWJ_SHELTER},
+)
+# Normalizers after Precompiled: undo the shelter, then reproduce sentencepiece's
+# remove_extra_whitespaces (strip both ends, collapse runs of spaces).
 DEFAULT_NORMALIZER_EXTRA: tuple[dict, ...] = (
+    {"type": "Replace", "pattern": {"String": _ZWJ_SHELTER}, "content": _ZWJ},
     {"type": "Strip", "strip_left": True, "strip_right": True},
     {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
 )
@@ -105,6 +117,7 @@ def unigram_tokenizer_json(
     *,
     specials: Iterable[str] = (),
     added_tokens: Iterable[str] = (),
+    normalizer_pre: Iterable[dict] = DEFAULT_NORMALIZER_PRE,
     normalizer_extra: Iterable[dict] = DEFAULT_NORMALIZER_EXTRA,
     post_processor: dict | None = None,
     special_added_tokens: bool = True,
@@ -117,8 +130,8 @@ def unigram_tokenizer_json(
     added_tokens: new tokens appended after the spm vocab in the given order (ids
         len(spm vocab), +1, ...), e.g. "[MASK]" and PairRM's markers, or T5's sentinels
         "<extra_id_99>" ... "<extra_id_0>"; `special_added_tokens` marks them special.
-    normalizer_extra: normalizers after Precompiled; the default mirrors
-        remove_extra_whitespaces=True (pass () for a model trained with False).
+    normalizer_pre / normalizer_extra: normalizers before / after Precompiled; the
+        defaults keep U+200D and mirror remove_extra_whitespaces=True.
     post_processor: e.g. template_post_processor(...); None for no special tokens.
     """
     vocab = [[p.piece, float(p.score)] for p in proto.pieces]
@@ -137,7 +150,7 @@ def unigram_tokenizer_json(
     added.sort(key=lambda t: t["id"])
     unk_id = next(i for i, p in enumerate(proto.pieces) if p.type == sp_pb2.ModelProto.SentencePiece.UNKNOWN)
     charsmap = base64.b64encode(proto.normalizer_spec.precompiled_charsmap).decode("ascii")
-    normalizers = [{"type": "Precompiled", "precompiled_charsmap": charsmap}, *normalizer_extra]
+    normalizers = [*normalizer_pre, {"type": "Precompiled", "precompiled_charsmap": charsmap}, *normalizer_extra]
     metaspace = {"type": "Metaspace", "replacement": METASPACE, "prepend_scheme": "always", "split": True}
     return {
         "version": "1.0",
@@ -157,3 +170,25 @@ def _added_token(token_id: int, content: str, special: bool) -> dict:
         "id": token_id, "content": content, "single_word": False, "lstrip": False,
         "rstrip": False, "normalized": not special, "special": special,
     }
+
+
+def encode_with_added_tokens(
+    processor: spm.SentencePieceProcessor, text: str, added: dict[str, int]
+) -> list[int]:
+    """Ids transformers.js gives for `text` without post-processing: the text is split at
+    every added token (leftmost, then longest match), each segment between them is
+    encoded by sentencepiece on its own (whitespace-only segments give nothing)."""
+    ids: list[int] = []
+    tokens = sorted(added, key=len, reverse=True)
+    pos = segment_start = 0
+    while pos < len(text):
+        match = next((t for t in tokens if text.startswith(t, pos)), None)
+        if match is None:
+            pos += 1
+            continue
+        ids += processor.encode(text[segment_start:pos])
+        ids.append(added[match])
+        pos += len(match)
+        segment_start = pos
+    ids += processor.encode(text[segment_start:])
+    return ids
