@@ -1,36 +1,132 @@
 /// <reference lib="webworker" />
 // The worker that hosts the engine in pages. Everything heavy (ORT sessions, model bytes,
-// tokenizers) lives here so the page never blocks; the page talks to it through Comlink.
+// tokenizers) lives here so the page never blocks; the page talks to it through Comlink
+// (the contract is src/client/protocol.ts).
+import { ort, wasmUrl } from '../src/runtime/ort-web'; // first: transformers.js must find this ORT
 import * as Comlink from 'comlink';
-import { ort, wasmUrl } from '../src/runtime/ort-web';
-import type { RuntimeInfo } from '../src/runtime/runtime-info';
+import { createStore, del, get, keys, set } from 'idb-keyval';
+import type { BrowserInfo, CallCallbacks, EngineMethod, LoadEvent, WireCreateOptions, WireResult, WorkerApi } from '../src/client/protocol';
+import { BlenderError, isBlenderError } from '../src/engine/errors';
+import type { Ranker } from '../src/engine/types';
+import { adapterName } from '../src/runtime/backend-choice';
+import { ModelStore } from '../src/runtime/model-store';
+import { loadPageRanker, type PageRanker } from '../src/runtime/page-ranker';
 import { chooseWasmThreads } from '../src/runtime/wasm-threads';
-import { probeWebGpu } from '../src/runtime/webgpu-probe';
+import { probeWebGpu, type WebGpuProbe } from '../src/runtime/webgpu-probe';
 
-const workerApi = {
-  async info(): Promise<RuntimeInfo> {
-    const webgpu = await probeWebGpu(self.navigator);
-    const wasm = chooseWasmThreads({
-      crossOriginIsolated: self.crossOriginIsolated,
-      hardwareConcurrency: self.navigator.hardwareConcurrency,
-    });
-    return {
-      backend: webgpu.available ? 'webgpu' : 'wasm',
-      reason: webgpu.available ? describeAdapter(webgpu.adapter) : webgpu.reason,
-      webgpu,
-      crossOriginIsolated: self.crossOriginIsolated,
-      wasm,
-      ortVersion: ort.env.versions.web ?? 'unknown',
-      ortWasmUrl: new URL(wasmUrl, self.location.href).href,
-    };
+const idb = createStore('llm-blender-web', 'models');
+const store = new ModelStore({
+  storage: {
+    get: (key) => get(key, idb),
+    set: (key, value) => set(key, value, idb),
+    del: (key) => del(key, idb),
+    keys: async () => (await keys(idb)).map(String),
   },
-};
+  fetch: (url, init) => fetch(url, init),
+  subtle: crypto.subtle,
+  storageManager: navigator.storage,
+});
 
-function describeAdapter(adapter: { vendor: string; architecture: string; isFallbackAdapter: boolean }): string {
-  const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
-  return `WebGPU adapter: ${name}${adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}`;
+const wasm = chooseWasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
+// Set before the first session: ORT reads it once, when its wasm starts.
+ort.env.wasm.numThreads = wasm.threads;
+
+let webgpu: WebGpuProbe | null = null;
+let ranker: PageRanker | null = null;
+const running = new Map<number, AbortController>();
+
+async function wire<T>(work: () => T | Promise<T>): Promise<WireResult<T>> {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    if (isBlenderError(error)) return { error: { code: error.code, message: error.message, argument: error.argument } };
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: { code: 'INFERENCE_FAILED', message: `unexpected failure in the worker: ${message}`, argument: undefined } };
+  }
 }
 
-export type WorkerApi = typeof workerApi;
+function requireRanker(): Ranker {
+  if (!ranker) throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is loaded: pass createBlender({ ranker: url })', 'ranker');
+  return ranker.engine;
+}
+
+const workerApi: WorkerApi = {
+  holdLifeLock(name) {
+    return new Promise<void>((resolve) => {
+      void navigator.locks.request(name, () => {
+        resolve();
+        return new Promise<never>(() => {}); // held until this worker is gone
+      });
+    });
+  },
+
+  init(options: WireCreateOptions, onLoad: ((event: LoadEvent) => void) | undefined) {
+    return wire(async () => {
+      webgpu = await probeWebGpu(navigator);
+      if (options.ranker) {
+        ranker = await loadPageRanker(ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad });
+      }
+      if (options.fuser) {
+        throw new BlenderError('FUSER_NOT_LOADED', 'the fuser does not run in pages yet', 'fuser');
+      }
+    });
+  },
+
+  call(callId: number, method: EngineMethod, args: unknown[], options: Record<string, unknown>, callbacks: CallCallbacks) {
+    const controller = new AbortController();
+    running.set(callId, controller);
+    return wire(async () => {
+      if (method === 'fuse' || method === 'rankAndFuse') {
+        throw new BlenderError('FUSER_NOT_LOADED', 'no fuser is loaded: pass createBlender({ fuser: url })', 'fuser');
+      }
+      const engine = requireRanker();
+      // The page keeps the caller's AbortSignal; this one fires on its abort(callId).
+      const callOptions =
+        options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
+          ? { ...options, signal: controller.signal, ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}) }
+          : options;
+      const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
+      return await run.call(engine, ...args, callOptions);
+    }).finally(() => {
+      running.delete(callId);
+      for (const callback of [callbacks.onProgress, callbacks.onToken]) {
+        (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
+      }
+    });
+  },
+
+  abort(callId: number) {
+    running.get(callId)?.abort(new BlenderError('ABORTED', 'the call was aborted (options.signal)', 'options.signal'));
+  },
+
+  info() {
+    return wire(async (): Promise<BrowserInfo> => {
+      const probe = webgpu ?? (webgpu = await probeWebGpu(navigator));
+      const loaded = ranker?.info() ?? null;
+      return {
+        backend: loaded?.backend ?? (probe.available ? 'webgpu' : 'wasm'),
+        reason: loaded?.reason ?? (probe.available ? `WebGPU (${adapterName(probe)})` : `WASM: ${probe.reason}`),
+        webgpu: probe,
+        crossOriginIsolated: self.crossOriginIsolated,
+        wasm,
+        ortVersion: ort.env.versions.web ?? 'unknown',
+        ortWasmUrl: new URL(wasmUrl, self.location.href).href,
+        ranker: loaded,
+        fuser: null,
+      };
+    });
+  },
+
+  cacheList: () => wire(() => store.list()),
+  cacheUsage: () => wire(() => store.usage()),
+  cacheDelete: (model: string) => wire(() => store.delete(model)),
+  cacheClear: () => wire(() => store.clear()),
+
+  async dispose() {
+    for (const controller of running.values()) controller.abort();
+    await ranker?.session.release();
+    ranker = null;
+  },
+};
 
 Comlink.expose(workerApi);

@@ -32,7 +32,8 @@ function webgpuObstacle(dtype: Dtype, probe: WebGpuProbe): string | null {
   return null;
 }
 
-function adapterName(probe: WebGpuProbe): string {
+/** "vendor architecture" of the probed adapter, flagged when it is a fallback adapter. */
+export function adapterName(probe: WebGpuProbe): string {
   if (!probe.available) return 'no adapter';
   const { vendor, architecture, isFallbackAdapter } = probe.adapter;
   const name = [vendor, architecture].filter(Boolean).join(' ') || 'unnamed adapter';

@@ -1,0 +1,120 @@
+/**
+ * One running worker and the calls in flight to it. Knows when the worker dies (crash, out
+ * of memory, closed) and rejects every pending call with `WORKER_CRASHED` instead of
+ * leaving it hanging forever, which is what a bare Comlink call would do.
+ */
+import * as Comlink from 'comlink';
+import { BlenderError } from '../engine/errors';
+import type { LoadEvent, WireCreateOptions, WireResult, WorkerApi } from './protocol';
+
+export type WorkerFactory = () => Worker;
+
+/** Rebuilds the engine's typed error from its wire form. */
+export function unwrap<T>(result: WireResult<T>): T {
+  if (result.error) throw new BlenderError(result.error.code, result.error.message, result.error.argument);
+  return result.value as T;
+}
+
+export class WorkerConnection {
+  readonly remote: Comlink.Remote<WorkerApi>;
+  private readonly pending = new Set<(error: BlenderError) => void>();
+  private deathReason: string | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    this.remote = Comlink.wrap<WorkerApi>(worker);
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.died(`the worker failed: ${event.message || 'uncaught error'}`);
+    });
+    worker.addEventListener('messageerror', () => this.died('the worker sent a message that could not be read'));
+  }
+
+  /** Spawns a worker, arms its death detection, and loads the models. */
+  static async start(
+    createWorker: WorkerFactory,
+    options: WireCreateOptions,
+    onLoad: ((event: LoadEvent) => void) | undefined,
+  ): Promise<WorkerConnection> {
+    const connection = new WorkerConnection(createWorker());
+    try {
+      await connection.watchLiveness();
+      const callback = onLoad ? Comlink.proxy(onLoad) : undefined;
+      unwrap(await connection.track(connection.remote.init(options, callback)));
+    } catch (error) {
+      connection.terminate();
+      throw error;
+    }
+    return connection;
+  }
+
+  get alive(): boolean {
+    return this.deathReason === null;
+  }
+
+  /**
+   * Settles with `work`, or rejects with WORKER_CRASHED as soon as the worker dies. Every
+   * call to the worker goes through here.
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    if (this.deathReason !== null) return Promise.reject(this.crashError());
+    return new Promise<T>((resolve, reject) => {
+      const onDeath = (error: BlenderError) => reject(error);
+      this.pending.add(onDeath);
+      work.then(
+        (value) => {
+          this.pending.delete(onDeath);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.pending.delete(onDeath);
+          reject(toBlenderError(error));
+        },
+      );
+    });
+  }
+
+  /** Ends the worker; pending calls reject with `error` (default: DISPOSED). */
+  terminate(error = new BlenderError('DISPOSED', 'the blender was disposed')): void {
+    if (this.deathReason === null) this.deathReason = error.message;
+    this.worker.terminate();
+    this.rejectPending(error);
+  }
+
+  /**
+   * The worker holds a Web Lock for as long as it lives; the page queues for the same lock,
+   * which it is granted only when the worker is gone, however it went. A busy worker (deep in
+   * a WASM run) cannot answer heartbeats, but its lock still says it is alive.
+   */
+  private async watchLiveness(): Promise<void> {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks) return; // Not a secure context: only the worker's error event tells.
+    const name = `llm-blender-web:worker:${crypto.randomUUID()}`;
+    await this.track(this.remote.holdLifeLock(name));
+    void locks.request(name, () => this.died('the worker stopped (crashed, ran out of memory, or was closed)'));
+  }
+
+  private died(reason: string): void {
+    if (this.deathReason !== null) return;
+    this.deathReason = reason;
+    this.worker.terminate();
+    this.rejectPending(this.crashError());
+  }
+
+  private crashError(): BlenderError {
+    return new BlenderError('WORKER_CRASHED', `${this.deathReason ?? 'the worker stopped'}; the next call starts a new worker`);
+  }
+
+  private rejectPending(error: BlenderError): void {
+    const waiting = [...this.pending];
+    this.pending.clear();
+    for (const reject of waiting) reject(error);
+  }
+}
+
+function toBlenderError(error: unknown): unknown {
+  // postMessage refuses functions, DOM nodes and the like in arguments.
+  if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'DataCloneError') {
+    return new BlenderError('INVALID_ARGUMENT', `arguments must be plain data: ${(error as Error).message}`, 'arguments');
+  }
+  return error;
+}
