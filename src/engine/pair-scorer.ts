@@ -52,21 +52,45 @@ export async function scorePairs(
   settings: ScoreSettings,
 ): Promise<number[]> {
   throwIfAborted(settings.signal);
-  const encoded = pairs.map((pair) => rows.pairRow(pair));
-  const logits = new Array<number>(pairs.length);
-  for (const batch of planBatches(encoded.map((row) => row.length), settings)) {
+  const { distinct, slotOf } = distinctRows(pairs.map((pair) => rows.pairRow(pair)));
+  const distinctLogits = new Array<number>(distinct.length);
+  // Progress counts the call's pairs; a repeated row is done when its first copy is.
+  const copies = new Array<number>(distinct.length).fill(0);
+  for (const slot of slotOf) copies[slot]!++;
+  for (const batch of planBatches(distinct.map((row) => row.length), settings)) {
     throwIfAborted(settings.signal);
-    const { inputIds, attentionMask } = packBatch(batch.indices.map((i) => encoded[i]!), batch.paddedLength, rows.padId);
+    const { inputIds, attentionMask } = packBatch(batch.indices.map((i) => distinct[i]!), batch.paddedLength, rows.padId);
     const started = performance.now();
     const output = await runModel(model, inputIds, attentionMask, batch.indices.length, batch.paddedLength);
     settings.stats.computeMs += performance.now() - started;
     settings.stats.passes += batch.indices.length;
-    batch.indices.forEach((pairIndex, k) => {
-      logits[pairIndex] = output[k]!;
+    batch.indices.forEach((rowIndex, k) => {
+      distinctLogits[rowIndex] = output[k]!;
     });
-    settings.progress.advance(batch.indices.length);
+    settings.progress.advance(batch.indices.reduce((sum, rowIndex) => sum + copies[rowIndex]!, 0));
   }
-  return logits;
+  return slotOf.map((slot) => distinctLogits[slot]!);
+}
+
+/**
+ * Identical rows (repeated candidates, a candidate compared with itself) are run once, so
+ * they get bit-identical logits whatever batch they would have landed in: identical
+ * candidates then tie exactly, as they should.
+ */
+function distinctRows(encoded: readonly number[][]): { distinct: number[][]; slotOf: number[] } {
+  const slotByKey = new Map<string, number>();
+  const distinct: number[][] = [];
+  const slotOf = encoded.map((row) => {
+    const key = row.join(',');
+    let slot = slotByKey.get(key);
+    if (slot === undefined) {
+      slot = distinct.length;
+      slotByKey.set(key, slot);
+      distinct.push(row);
+    }
+    return slot;
+  });
+  return { distinct, slotOf };
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -118,6 +118,20 @@ describe('RankingEngine on a fake model', () => {
     });
   });
 
+  it('identical candidates run once per distinct row and tie exactly, whatever the batching', async () => {
+    const { engine: e, model } = engine();
+    const events: ComputeProgress[] = [];
+    for (const batchSize of [1, 2, 5]) {
+      const scores = await e.rank(['q'], [['same', 'other', 'same']], { returnScores: true, batchSize, onProgress: (p) => events.push(p) });
+      expect(scores[0]![0]).toBe(scores[0]![2]);
+      expect(events.at(-1)).toEqual({ stage: 'rank', done: 6, total: 6 });
+    }
+    // 6 ordered pairs, of which (same, same) and the two copies of each cross pair coincide: 3 distinct rows
+    expect(model.runs.reduce((sum, r) => sum + r.batch, 0)).toBe(3 * 3);
+    const [same, other] = (await e.rank(['q'], [['same', 'other', 'same']], { returnScores: true }))[0]!;
+    expect(await e.rank(['q'], [['same', 'other', 'same']])).toEqual([same! > other! ? [1, 3, 1] : [2, 1, 2]]);
+  });
+
   it('N = 1 ranks 1 with no pass; empty strings are valid text; no inputs gives []', async () => {
     const { engine: e, model } = engine();
     expect(await e.rank(['x'], [['only']])).toEqual([[1]]);
