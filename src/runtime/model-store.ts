@@ -102,16 +102,28 @@ const MANIFEST_PREFIX = 'manifest|';
 export class ModelStore {
   private readonly chunkBytes: number;
   private persistRequested = false;
+  private readonly manifests = new Map<string, Promise<ModelManifest>>();
 
   constructor(private readonly deps: ModelStoreDeps) {
     this.chunkBytes = deps.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   }
 
   /**
-   * The model's manifest: fetched from the network so a changed model is noticed, the
-   * stored copy when the network fails (offline use of a cached model).
+   * The model's manifest: fetched from the network once per store (so a changed model is
+   * noticed on the next start), the stored copy when the network fails (offline use of a
+   * cached model).
    */
-  async manifest(model: string, options: LoadOptions = {}): Promise<ModelManifest> {
+  manifest(model: string, options: LoadOptions = {}): Promise<ModelManifest> {
+    const name = normalizeModel(model);
+    const known = this.manifests.get(name);
+    if (known) return known;
+    const loading = this.loadManifest(model, options);
+    this.manifests.set(name, loading);
+    loading.catch(() => this.manifests.delete(name));
+    return loading;
+  }
+
+  private async loadManifest(model: string, options: LoadOptions): Promise<ModelManifest> {
     const url = joinUrl(model, 'manifest.json');
     let fetchError: unknown;
     try {
@@ -187,9 +199,11 @@ export class ModelStore {
       if (meta.model === name) await this.dropFile(meta);
     }
     await this.deps.storage.del(MANIFEST_PREFIX + name);
+    this.manifests.delete(name);
   }
 
   async clear(): Promise<void> {
+    this.manifests.clear();
     for (const key of await this.deps.storage.keys()) {
       if (key.startsWith(META_PREFIX) || key.startsWith(CHUNK_PREFIX) || key.startsWith(MANIFEST_PREFIX)) {
         await this.deps.storage.del(key);

@@ -1,17 +1,15 @@
 /**
- * Loads a PairRM ranker inside the page's worker: model bytes through the store (cache or
+ * Loads a PairRM ranker inside the page's worker: model files through the store (cache or
  * network, verified), the backend and dtype from the WebGPU probe and the model's variants,
  * a WebGPU session that falls back to WASM when it cannot be created (keeping the reason),
  * and a warm-up pass so `info()` can report the first run's time.
  */
-import { RankingEngine } from '../engine/engine';
 import { isBlenderError } from '../engine/errors';
-import { readPairRankerConfig } from '../engine/pair-config';
 import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
 import { chooseBackend, type BackendChoice, type Dtype, type PageDevice } from './backend-choice';
+import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from './model-files';
 import type { ModelStore, StoreEvent } from './model-store';
-import { createRankerSession, DTYPE_SUFFIX, rankerFile, type OrtModuleLike, type RankerSession } from './ort-sessions';
-import { createPlainTextTokenizer } from './tokenizer';
+import type { OrtModuleLike } from './ort-sessions';
 import type { WebGpuProbe } from './webgpu-probe';
 
 export interface PageRankerRequest {
@@ -22,9 +20,7 @@ export interface PageRankerRequest {
   onLoad: ((event: LoadEvent) => void) | undefined;
 }
 
-export interface PageRanker {
-  engine: RankingEngine;
-  session: RankerSession;
+export interface PageRanker extends LoadedRanker {
   info(): LoadedModelInfo;
 }
 
@@ -32,69 +28,79 @@ const ROLE = 'ranker';
 
 export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageRankerRequest): Promise<PageRanker> {
   const { url, onLoad } = request;
-  const onEvent = onLoad && ((event: StoreEvent) => onLoad({ ...event, role: ROLE }));
   const started = performance.now();
-  const manifest = await store.manifest(url);
-  const listed = new Set(manifest.files.map((file) => file.path));
-  const available = (Object.keys(DTYPE_SUFFIX) as Dtype[]).filter((dtype) => listed.has(rankerFile(dtype)));
-  let choice = chooseBackend({ device: request.device, dtype: request.dtype, webgpu: request.webgpu, available });
+  const timings = { downloadMs: 0, sessionMs: 0 };
+  const files = await storeModelFiles(store, url, timings, onLoad && ((event) => onLoad({ ...event, role: ROLE })));
+  const available = await availableRankerDtypes(files);
 
-  const metaFiles = ['config.json', 'tokenizer.json', ...(listed.has('tokenizer_config.json') ? ['tokenizer_config.json'] : [])];
-  const meta = await store.files(url, metaFiles, { onEvent });
-  const json = (path: string): unknown => JSON.parse(new TextDecoder().decode(meta.get(path)));
-  const config = readPairRankerConfig(json('config.json'), url);
-  const tokenizer = createPlainTextTokenizer(json('tokenizer.json'), meta.has('tokenizer_config.json') ? json('tokenizer_config.json') : {}, url);
-
-  let downloadMs = 0;
-  let sessionMs = 0;
-  const open = async (backend: BackendChoice): Promise<RankerSession> => {
-    const fetchStarted = performance.now();
-    const bytes = await store.file(url, rankerFile(backend.dtype), { onEvent });
-    downloadMs += performance.now() - fetchStarted;
-    onLoad?.({ stage: 'session', role: ROLE, backend: backend.backend, dtype: backend.dtype, status: 'creating' });
-    const sessionStarted = performance.now();
-    const session = await createRankerSession(ort, bytes, { executionProviders: [backend.backend], graphOptimizationLevel: 'all' }, url);
-    sessionMs += performance.now() - sessionStarted;
-    onLoad?.({ stage: 'session', role: ROLE, backend: backend.backend, dtype: backend.dtype, status: 'ready' });
-    return session;
+  const open = async (choice: BackendChoice): Promise<LoadedRanker> => {
+    onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'creating' });
+    const opened = performance.now();
+    const downloadBefore = timings.downloadMs;
+    const loaded = await loadRanker(files, ort, choice.dtype, { executionProviders: [choice.backend], graphOptimizationLevel: 'all' });
+    timings.sessionMs += performance.now() - opened - (timings.downloadMs - downloadBefore);
+    onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'ready' });
+    return loaded;
   };
 
-  let session: RankerSession;
+  let choice = chooseBackend({ device: request.device, dtype: request.dtype, webgpu: request.webgpu, available });
+  let loaded: LoadedRanker;
   try {
-    session = await open(choice);
+    loaded = await open(choice);
   } catch (error) {
     // Only `auto` may fall back: a forced WebGPU that fails is the caller's answer.
     if (choice.backend !== 'webgpu' || request.device !== 'auto' || !isBlenderError(error) || error.code !== 'MODEL_LOAD_FAILED') {
       throw error;
     }
-    const wasm = chooseBackend({ device: 'wasm', dtype: request.dtype, webgpu: request.webgpu, available });
     const reason = `WASM: the WebGPU session failed (${error.message})`;
     onLoad?.({ stage: 'fallback', role: ROLE, from: 'webgpu', to: 'wasm', reason });
-    choice = { ...wasm, reason };
-    session = await open(choice);
+    choice = { ...chooseBackend({ device: 'wasm', dtype: request.dtype, webgpu: request.webgpu, available }), reason };
+    loaded = await open(choice);
   }
 
-  const engine = new RankingEngine(session, tokenizer, config);
   // One pass now: the first user call does not pay for kernel compilation, and info() can
   // report what that first run cost.
   const warmStarted = performance.now();
-  await engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true });
+  await loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true });
   const firstRunMs = performance.now() - warmStarted;
-  const baseline = { passes: engine.stats.passes, computeMs: engine.stats.computeMs };
+  const baseline = { ...loaded.engine.stats };
   const loadMs = performance.now() - started;
+  const final = choice;
 
   return {
-    engine,
-    session,
+    ...loaded,
     info: () => ({
       source: url,
-      file: rankerFile(choice.dtype),
-      backend: choice.backend,
-      dtype: choice.dtype,
-      reason: choice.reason,
-      timings: { downloadMs, sessionMs, firstRunMs, loadMs },
-      passes: engine.stats.passes - baseline.passes,
-      computeMs: engine.stats.computeMs - baseline.computeMs,
+      file: loaded.file,
+      backend: final.backend,
+      dtype: final.dtype,
+      reason: final.reason,
+      timings: { ...timings, firstRunMs, loadMs },
+      passes: loaded.engine.stats.passes - baseline.passes,
+      computeMs: loaded.engine.stats.computeMs - baseline.computeMs,
     }),
+  };
+}
+
+/** A model folder read through the store: every file verified against the manifest. */
+async function storeModelFiles(
+  store: ModelStore,
+  url: string,
+  timings: { downloadMs: number },
+  onEvent: ((event: StoreEvent) => void) | undefined,
+): Promise<ModelFiles> {
+  const manifest = await store.manifest(url);
+  const listed = new Set(manifest.files.map((file) => file.path));
+  const read = async (path: string) => {
+    const started = performance.now();
+    const bytes = await store.file(url, path, { onEvent });
+    timings.downloadMs += performance.now() - started;
+    return bytes;
+  };
+  return {
+    location: url,
+    has: async (path) => listed.has(path),
+    readJson: async (path) => JSON.parse(new TextDecoder().decode(await read(path))),
+    onnxModel: read,
   };
 }
