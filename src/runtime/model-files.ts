@@ -58,7 +58,7 @@ export async function loadRanker(
   );
   const file = rankerFile(dtype);
   if (!(await files.has(file))) {
-    throw new BlenderError('MODEL_INVALID', `${files.location} has no ${file} (dtype '${dtype}')`, 'dtype');
+    throw new BlenderError('INVALID_OPTION', `dtype '${dtype}' was asked for but ${files.location} has no ${file}`, 'dtype');
   }
   const session = await createRankerSession(ort, await files.onnxModel(file), sessionOptions, `${files.location}/${file}`);
   return {
