@@ -22,6 +22,7 @@ Scores are float32 tensors as in HF; hypothesis scores are Python floats.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import torch
 
@@ -102,20 +103,41 @@ def beam_search(
     model: T5ForConditionalGeneration, input_ids: torch.Tensor, attention_mask: torch.Tensor, max_new_tokens: int, num_beams: int = 4
 ) -> list[list[int]]:
     cfg = model.config
-    batch = input_ids.shape[0]
-    max_length = 1 + max_new_tokens
     state = DecoderState(model, input_ids, attention_mask)
     state.expand(num_beams)
+    ids = SpecialIds(cfg.decoder_start_token_id, cfg.eos_token_id, cfg.pad_token_id)
+    return beam_search_with(state.step, state.reorder, input_ids.shape[0], num_beams, max_new_tokens, ids)
+
+
+@dataclass(frozen=True)
+class SpecialIds:
+    start: int
+    eos: int
+    pad: int
+
+
+def beam_search_with(
+    step: Callable[[torch.Tensor], torch.Tensor],
+    reorder: Callable[[torch.Tensor], None],
+    batch: int,
+    num_beams: int,
+    max_new_tokens: int,
+    ids: SpecialIds,
+) -> list[list[int]]:
+    """The search itself, on any decoder: `step(new_ids [rows, 1])` returns the logits
+    [rows, vocab] of those tokens given each row's history, `reorder(rows)` makes row i
+    continue the history of row rows[i]."""
+    max_length = 1 + max_new_tokens
     hyps = [BeamHypotheses(num_beams) for _ in range(batch)]
     done = [False] * batch
-    sequences = torch.full((batch * num_beams, 1), cfg.decoder_start_token_id, dtype=torch.long)
+    sequences = torch.full((batch * num_beams, 1), ids.start, dtype=torch.long)
     beam_scores = torch.zeros((batch, num_beams), dtype=torch.float32)
     beam_scores[:, 1:] = -1e9
     beam_scores = beam_scores.view(-1)
     new_ids = sequences
     while True:
         cur_len = sequences.shape[1]
-        logprobs = torch.log_softmax(state.step(new_ids).float(), dim=-1)
+        logprobs = torch.log_softmax(step(new_ids).float(), dim=-1)
         vocab = logprobs.shape[-1]
         scores = (logprobs + beam_scores[:, None]).view(batch, num_beams * vocab)
         top_scores, top_ids = torch.topk(scores, 2 * num_beams, dim=1, largest=True, sorted=True)
@@ -124,14 +146,14 @@ def beam_search(
         next_beam_rows = torch.zeros((batch, num_beams), dtype=torch.long)
         for b in range(batch):
             if done[b]:
-                next_beam_tokens[b, :] = cfg.pad_token_id
+                next_beam_tokens[b, :] = ids.pad
                 continue  # scores 0, rows 0: the finished entry's beams idle on row 0
             filled = 0
             for rank in range(2 * num_beams):
                 token = int(top_ids[b, rank]) % vocab
                 row = b * num_beams + int(top_ids[b, rank]) // vocab
                 score = top_scores[b, rank]
-                if token == cfg.eos_token_id:
+                if token == ids.eos:
                     if rank >= num_beams:
                         continue
                     hyps[b].add(sequences[row].tolist(), score.item())
@@ -147,10 +169,10 @@ def beam_search(
         rows = next_beam_rows.view(-1)
         new_ids = next_beam_tokens.view(-1, 1)
         sequences = torch.cat([sequences.index_select(0, rows), new_ids], dim=1)
-        state.reorder(rows)
+        reorder(rows)
         if all(done) or sequences.shape[1] >= max_length:
             break
-    return _finalize(hyps, done, sequences, beam_scores, num_beams, max_length, cfg.eos_token_id, cfg.pad_token_id)
+    return _finalize(hyps, done, sequences, beam_scores, num_beams, max_length, ids.eos, ids.pad)
 
 
 def _finalize(hyps, done, sequences, beam_scores, num_beams, max_length, eos, pad) -> list[list[int]]:

@@ -3,7 +3,8 @@
 #   1. checks the PyTorch Flan-T5 against Hugging Face's oracle outputs,
 #   2. exports the oracle checkpoint with the real-export command into the test fixture
 #      test/fixtures/oracle-t5 (fp32 only) and checks the ONNX past path against the oracle,
-#   3. builds the bundled tiny fuser public/models/tiny-fuser and test/golden/fuser.json.
+#   3. builds the bundled tiny fuser public/models/tiny-fuser and test/golden/fuser.json,
+#   4. writes the scripted beam-search cases test/models/fuser-search-cases.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -23,3 +24,4 @@ fi
 if [ -f tools/fuser/make_tiny.py ]; then
   $PY tools/fuser/make_tiny.py
 fi
+$PY tools/fuser/search_cases.py
