@@ -7,7 +7,14 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
+// `vite build --mode node` builds the Node entry (llm-blender-web/node): one ES module with
+// every dependency left external, for Node 20.
+const nodeLibrary = defineConfig({
+  publicDir: false,
+  build: { ssr: 'src/node/index.ts', outDir: 'dist/node', target: 'node20', emptyOutDir: true },
+});
+
+const app = defineConfig({
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },
@@ -22,3 +29,5 @@ export default defineConfig({
     testTimeout: 60_000,
   },
 });
+
+export default defineConfig(({ mode }) => (mode === 'node' ? nodeLibrary : app));

@@ -38,6 +38,8 @@ export default defineConfig({
     {
       // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
       name: 'webgpu',
+      // Packaging does not depend on the backend: the WASM project covers it.
+      testIgnore: /consumer-app\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {
