@@ -30,7 +30,7 @@ import numpy as np
 import onnx
 from onnx import GraphProto, ModelProto, NodeProto, TensorProto, helper, numpy_helper
 
-from common.onnx_graph import Namer, initializer_bytes, iter_graphs, node
+from common.onnx_graph import Namer, iter_graphs, node
 
 FP16_MAX = 65504.0
 DEFAULT_KEEP_FP32_OPS = frozenset({
@@ -73,20 +73,9 @@ def _implicit_inputs(n: NodeProto) -> set[str]:
 
 
 def _value_types(model: ModelProto) -> dict[str, int]:
-    """Element type of every value, from ONNX shape inference run on a copy whose large
-    initializers are replaced by typed graph inputs (cheap, and works past 2 GB)."""
-    light = ModelProto()
-    _copy_without_data(model, light)
-    for graph in iter_graphs(light.graph):
-        keep = []
-        for init in graph.initializer:
-            if np.prod(init.dims, dtype=np.int64) > 64:
-                graph.input.append(helper.make_tensor_value_info(init.name, init.data_type, list(init.dims)))
-            else:
-                keep.append(init)
-        graph.ClearField("initializer")
-        graph.initializer.extend(keep)
-    inferred = onnx.shape_inference.infer_shapes(light)
+    """Element type of every value, from ONNX shape inference run on a light copy whose
+    large initializers are typed graph inputs (no weight bytes copied; works past 2 GB)."""
+    inferred = onnx.shape_inference.infer_shapes(_light_copy(model))
     types: dict[str, int] = {}
     for graph in iter_graphs(inferred.graph):
         for vi in list(graph.input) + list(graph.output) + list(graph.value_info):
@@ -99,22 +88,30 @@ def _value_types(model: ModelProto) -> dict[str, int]:
                 for attr in n.attribute:
                     if attr.name == "value":
                         types[n.output[0]] = attr.t.data_type
+    for init in model.graph.initializer:
+        types[init.name] = init.data_type
     return types
 
 
-def _copy_without_data(model: ModelProto, dst: ModelProto) -> None:
-    """dst = model with large initializers' payloads dropped (dims and types kept)."""
-    saved: list[tuple[TensorProto, bytes]] = []
-    for graph in iter_graphs(model.graph):
-        for init in graph.initializer:
-            if np.prod(init.dims, dtype=np.int64) > 64 and init.HasField("raw_data"):
-                saved.append((init, init.raw_data))
-                init.ClearField("raw_data")
-    try:
-        dst.CopyFrom(model)
-    finally:
-        for init, raw in saved:
-            init.raw_data = raw
+def _light_copy(model: ModelProto) -> ModelProto:
+    """The model with every main-graph initializer of > 64 elements turned into a typed
+    graph input (shape inference only needs small constants' values, e.g. Reshape shapes)."""
+    light = ModelProto()
+    light.ir_version = model.ir_version
+    light.opset_import.extend(model.opset_import)
+    src, dst = model.graph, light.graph
+    dst.name = src.name
+    dst.node.extend(src.node)
+    dst.input.extend(src.input)
+    dst.output.extend(src.output)
+    declared = {i.name for i in src.input}
+    for init in src.initializer:
+        if np.prod(init.dims, dtype=np.int64) > 64:
+            if init.name not in declared:
+                dst.input.append(helper.make_tensor_value_info(init.name, init.data_type, list(init.dims)))
+        else:
+            dst.initializer.append(init)
+    return light
 
 
 class _Fp16Converter:

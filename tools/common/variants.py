@@ -8,6 +8,7 @@ the same feeds and reads float32 outputs. Files whose tensors pass ~1.9 GB are w
 with external data in `X<suffix>.onnx_data`. Same input, same bytes.
 
 CLI: /usr/bin/python3 tools/common/variants.py path/to/model.onnx [fp16 q8 q4]
+         [--embedding-min-bytes N] [--keep-fp32-nodes REGEX]... [--q4-symmetric]
 """
 from __future__ import annotations
 
@@ -56,10 +57,25 @@ def write_variants(
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0].startswith("-"):
-        sys.exit("usage: variants.py MODEL.onnx [fp16] [q8] [q4]")
-    which = tuple(argv[1:]) or ("fp16", "q8", "q4")
-    for variant, path in write_variants(Path(argv[0]), which).items():
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write fp16 / q8 / q4 variants beside an fp32 ONNX model.")
+    parser.add_argument("model", type=Path)
+    parser.add_argument("variants", nargs="*", metavar="VARIANT", help="fp16, q8, q4 (default: all)")
+    parser.add_argument("--embedding-min-bytes", type=int, default=None,
+                        help="quantize constant Gather tables of at least this size (default 1 MiB; 0 = all)")
+    parser.add_argument("--keep-fp32-nodes", action="append", default=[], metavar="REGEX",
+                        help="fp16: node names matching REGEX stay float32 (repeatable)")
+    parser.add_argument("--q4-symmetric", action="store_true", help="q4 without zero points")
+    args = parser.parse_args(argv)
+    q_options = {} if args.embedding_min_bytes is None else {"embedding_min_bytes": args.embedding_min_bytes}
+    written = write_variants(
+        args.model, tuple(args.variants or ("fp16", "q8", "q4")),
+        fp16_options={"keep_fp32_nodes": args.keep_fp32_nodes},
+        q8_options=q_options,
+        q4_options={**q_options, "symmetric": args.q4_symmetric},
+    )
+    for variant, path in written.items():
         print(f"{variant}: {path} ({path.stat().st_size} bytes)")
 
 
