@@ -37,6 +37,9 @@ from model import T5Config, load_t5  # noqa: E402
 from onnx_export import export_decoder, export_encoder  # noqa: E402
 
 GRAPHS = ("encoder_model", "decoder_model_merged")
+# As Hugging Face's T5 (`_keep_in_fp32_modules = ["wo"]`): the feed-forward output
+# projection overflows float16 in Flan-T5-XL, so those MatMuls stay float32 in the fp16 variant.
+FP16_OPTIONS = {"keep_fp32_nodes": [r"DenseReluDense/wo(_\d+)?/"]}
 SUFFIXES = {"fp32": "", "fp16": "_fp16", "q8": "_quantized", "q4": "_q4"}
 # Config keys transformers.js and Hugging Face read for T5; the rest is dropped.
 CONFIG_KEYS = (
@@ -146,7 +149,7 @@ def main() -> None:
         from common.variants import write_variants
 
         for graph in GRAPHS:
-            write_variants(out / "onnx" / f"{graph}.onnx", tuple(args.variants))
+            write_variants(out / "onnx" / f"{graph}.onnx", tuple(args.variants), fp16_options=FP16_OPTIONS)
     chunks = {}
     for path in sorted((out / "onnx").glob("*.onnx")):
         count = rechunk_external_data(path, args.max_chunk_bytes, force=args.force_external_data)
