@@ -18,6 +18,7 @@ interface Generation {
 }
 interface GoldenCase {
   name: string;
+  candidates: string[];
   prompt: string;
   prompt_ids: number[];
   input_ids: number[];
@@ -80,6 +81,18 @@ describe('tiny fuser tokenizer (transformers.js)', () => {
     const tok = await tokenizer;
     expect(tok.encode(c.prompt, { add_special_tokens: false })).toEqual(c.prompt_ids);
   });
+
+  it.each(byName.filter(([, c]) => c.candidates_truncated.some(Boolean)))(
+    '%s: a long candidate is cut to candidate_max_tokens ids, decoded, and "..." appended, as in the golden prompt',
+    async (_name, c) => {
+      const tok = await tokenizer;
+      c.candidates.forEach((candidate, i) => {
+        if (!c.candidates_truncated[i]) return;
+        const ids = tok.encode(candidate, { add_special_tokens: false }).slice(0, goldens.candidate_max_tokens);
+        expect(c.prompt).toContain(`Candidate ${i}: <extra_id_${i}>:${tok.decode(ids)}...</s>`);
+      });
+    },
+  );
 
   it.each(byName)('%s: generations decode to the golden texts', async (_name, c) => {
     const tok = await tokenizer;
