@@ -63,6 +63,37 @@ describe('ranking rules on the model', () => {
     rewards.forEach((row) => expect(row[0]).toBe(0));
   });
 
+  it('compareConversations equals compare on the reference texts', async () => {
+    const a = [
+      { role: 'USER' as const, content: 'hi' },
+      { role: 'ASSISTANT' as const, content: 'hello there' },
+      { role: 'USER' as const, content: 'bye' },
+      { role: 'ASSISTANT' as const, content: 'see you' },
+    ];
+    const b = [a[0]!, { role: 'ASSISTANT' as const, content: 'go away' }, a[2]!, { role: 'ASSISTANT' as const, content: 'whatever' }];
+    const viaConversations = await blender.compareConversations([a], [b], { returnLogits: true });
+    const viaCompare = await blender.compare(
+      ['USER: hi\nAssistant: <Response 1>\nUSER: bye\nAssistant: <Response 2>'],
+      ['<Response 1>: hello there\n<Response 2>: see you'],
+      ['<Response 1>: go away\n<Response 2>: whatever'],
+      {
+        returnLogits: true,
+        instructions: ['Finish the following coversation in each i-th turn by filling in <Response i> with your response.'],
+      },
+    );
+    expect(viaConversations).toEqual(viaCompare);
+  });
+
+  it('rankWithRef: every ref mode picks its reference, which scores 0', async () => {
+    const list = ['bb', 'a', 'dddd', 'cc', 'eeee'];
+    const expectedRef = { longest: 2, shortest: 1, median_length: 3, first: 0, last: 4 } as const;
+    for (const [ref, index] of Object.entries(expectedRef)) {
+      const [rewards] = await blender.rankWithRef(['q'], [list], { ref: ref as keyof typeof expectedRef, returnScores: true });
+      expect(rewards![index], ref).toBe(0);
+      expect(rewards!.filter((r) => r === 0), ref).toHaveLength(1);
+    }
+  });
+
   it('bubble with the same seed gives the same winner', async () => {
     const first = await blender.rank(inputs, candidates, { strategy: 'bubble', seed: 5 });
     const again = await blender.rank(inputs, candidates, { strategy: 'bubble', seed: 5, batchSize: 1 });
