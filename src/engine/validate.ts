@@ -70,8 +70,8 @@ export function checkOptions<T extends object>(value: unknown, known: readonly s
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new BlenderError('INVALID_ARGUMENT', `options must be an object (got ${describe(value)})`, 'options');
   }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
+  for (const [key, option] of Object.entries(value)) {
+    if (option !== undefined && !known.includes(key)) {
       throw new BlenderError(
         'UNKNOWN_OPTION',
         `unknown option "${key}"; this method accepts: ${known.join(', ')}`,
