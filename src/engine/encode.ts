@@ -86,6 +86,15 @@ export class PairRowBuilder {
     return [clsTokenId, marker, ...this.content(candidate).slice(0, budget - 3), sepTokenId];
   }
 
+  /** Length of pairRow(pair), without building it. */
+  pairLength(pair: PairTexts): number {
+    const { sourceMaxLength } = this.config;
+    const sourceLength = Math.min(this.content(pair.source).length, sourceMaxLength - 3) + 3;
+    const budget = this.candidateBudget(sourceLength);
+    const candidateLength = (text: string) => Math.min(this.content(text).length, budget - 3) + 3;
+    return sourceLength + candidateLength(pair.cand1) + candidateLength(pair.cand2);
+  }
+
   pairRow(pair: PairTexts): number[] {
     const source = this.sourceRow(pair.source);
     const budget = this.candidateBudget(source.length);

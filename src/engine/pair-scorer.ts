@@ -40,10 +40,11 @@ export interface ScoreSettings extends BatchLimits {
 }
 
 /**
- * Scores ordered pairs: builds every row, groups rows of similar length into runs bounded by
- * pair count and token budget, pads each run to its own longest row, and returns the logits
- * in the order of `pairs`. The signal is checked before every run, so an abort leaves no
- * run half done and the engine usable.
+ * Scores ordered pairs: groups rows of similar length into runs bounded by pair count and
+ * token budget, pads each run to its own longest row, and returns the logits in the order
+ * of `pairs`. Rows are built run by run (only their lengths are needed to plan), so a large
+ * call never holds every row at once. The signal is checked before every run, so an abort
+ * leaves no run half done and the engine usable.
  */
 export async function scorePairs(
   pairs: readonly PairTexts[],
@@ -52,41 +53,51 @@ export async function scorePairs(
   settings: ScoreSettings,
 ): Promise<number[]> {
   throwIfAborted(settings.signal);
-  const { distinct, slotOf } = distinctRows(pairs.map((pair) => rows.pairRow(pair)));
+  const { distinct, slotOf } = distinctPairs(pairs);
   const distinctLogits = new Array<number>(distinct.length);
-  // Progress counts the call's pairs; a repeated row is done when its first copy is.
+  // Progress counts the call's pairs; a repeated pair is done when its first copy is.
   const copies = new Array<number>(distinct.length).fill(0);
   for (const slot of slotOf) copies[slot]!++;
-  for (const batch of planBatches(distinct.map((row) => row.length), settings)) {
+  for (const batch of planBatches(distinct.map((pair) => rows.pairLength(pair)), settings)) {
     throwIfAborted(settings.signal);
-    const { inputIds, attentionMask } = packBatch(batch.indices.map((i) => distinct[i]!), batch.paddedLength, rows.padId);
+    const batchRows = batch.indices.map((i) => rows.pairRow(distinct[i]!));
+    const { inputIds, attentionMask } = packBatch(batchRows, batch.paddedLength, rows.padId);
     const started = performance.now();
     const output = await runModel(model, inputIds, attentionMask, batch.indices.length, batch.paddedLength);
     settings.stats.computeMs += performance.now() - started;
     settings.stats.passes += batch.indices.length;
-    batch.indices.forEach((rowIndex, k) => {
-      distinctLogits[rowIndex] = output[k]!;
+    batch.indices.forEach((pairIndex, k) => {
+      distinctLogits[pairIndex] = output[k]!;
     });
-    settings.progress.advance(batch.indices.reduce((sum, rowIndex) => sum + copies[rowIndex]!, 0));
+    settings.progress.advance(batch.indices.reduce((sum, pairIndex) => sum + copies[pairIndex]!, 0));
   }
   return slotOf.map((slot) => distinctLogits[slot]!);
 }
 
 /**
- * Identical rows (repeated candidates, a candidate compared with itself) are run once, so
- * they get bit-identical logits whatever batch they would have landed in: identical
+ * Identical pairs (repeated candidates, a candidate compared with itself) are run once, so
+ * they get bit-identical logits whatever run they would have landed in: identical
  * candidates then tie exactly, as they should.
  */
-function distinctRows(encoded: readonly number[][]): { distinct: number[][]; slotOf: number[] } {
+function distinctPairs(pairs: readonly PairTexts[]): { distinct: PairTexts[]; slotOf: number[] } {
+  const textIds = new Map<string, number>();
+  const textId = (text: string): number => {
+    let id = textIds.get(text);
+    if (id === undefined) {
+      id = textIds.size;
+      textIds.set(text, id);
+    }
+    return id;
+  };
   const slotByKey = new Map<string, number>();
-  const distinct: number[][] = [];
-  const slotOf = encoded.map((row) => {
-    const key = row.join(',');
+  const distinct: PairTexts[] = [];
+  const slotOf = pairs.map((pair) => {
+    const key = `${textId(pair.source)}|${textId(pair.cand1)}|${textId(pair.cand2)}`;
     let slot = slotByKey.get(key);
     if (slot === undefined) {
       slot = distinct.length;
       slotByKey.set(key, slot);
-      distinct.push(row);
+      distinct.push(pair);
     }
     return slot;
   });

@@ -45,9 +45,13 @@ describe('PairRowBuilder', () => {
     expect(row).toHaveLength(4 + 14 + 14);
     // odd remainder: source row of 5 -> floor(27 / 2) = 13
     expect(rows.pairRow({ source: 'ab', cand1: long, cand2: 'y' })).toHaveLength(5 + 13 + 4);
-    // never more than the total length
+    // never more than the total length; pairLength agrees without building the row
     for (const source of ['', 'a', 'abcdefg', long]) {
-      expect(rows.pairRow({ source, cand1: long, cand2: long }).length).toBeLessThanOrEqual(32);
+      for (const cand1 of ['', 'xy', long]) {
+        const pair = { source, cand1, cand2: long };
+        expect(rows.pairRow(pair).length).toBeLessThanOrEqual(32);
+        expect(rows.pairLength(pair)).toBe(rows.pairRow(pair).length);
+      }
     }
   });
 
