@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common.safetensors import load_state_dict_strict, read_safetensors  # noqa: E402
 
 # T5 adds (1 - mask) * float32 min to the scores, as HF does.
 NEG_INF = torch.finfo(torch.float32).min
@@ -244,7 +248,7 @@ class T5Decoder(nn.Module):
         first = self.block[0].layer[0].SelfAttention
         query_pos = torch.arange(new_length, dtype=torch.long)[:, None] + past_length
         key_pos = torch.arange(total, dtype=torch.long)[None, :]
-        causal = torch.where(key_pos > query_pos, torch.tensor(NEG_INF), torch.tensor(0.0))
+        causal = (key_pos > query_pos).to(torch.float32) * NEG_INF  # future keys masked as HF does
         self_bias = first.position_bias(past_length, new_length, total) + causal[None, None]
         cross_bias = mask_bias(encoder_attention_mask)
         presents = []
@@ -281,10 +285,6 @@ UNUSED_KEYS = {"decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.
 
 def read_checkpoint(folder: Path) -> dict[str, torch.Tensor]:
     """model.safetensors, a sharded safetensors index, or pytorch_model(.bin / index)."""
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from common.safetensors import read_safetensors
-
     for index_name, reader in (("model.safetensors.index.json", read_safetensors), ("pytorch_model.bin.index.json", _read_bin)):
         index = folder / index_name
         if index.exists():
@@ -304,10 +304,6 @@ def _read_bin(path: Path) -> dict[str, torch.Tensor]:
 
 
 def load_t5(folder: str | Path) -> T5ForConditionalGeneration:
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from common.safetensors import load_state_dict_strict
-
     folder = Path(folder)
     model = T5ForConditionalGeneration(T5Config.from_json(folder / "config.json"))
     tensors = {k: v.float() for k, v in read_checkpoint(folder).items()}
