@@ -93,20 +93,31 @@ export async function createRankerSession(
       'ranker',
     );
   }
+  // onnxruntime-web rejects a run while another is in flight on the same session, and two
+  // calls of the engine may overlap (each awaits between runs): runs go one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const runOnce = async (inputIds: BigInt64Array, attentionMask: BigInt64Array, batch: number, seqLength: number) => {
+    const dims = [batch, seqLength];
+    const outputs = await session.run({
+      input_ids: new ort.Tensor('int64', inputIds, dims),
+      attention_mask: new ort.Tensor('int64', attentionMask, dims),
+    });
+    const logits = outputs[RANKER_OUTPUT];
+    if (!logits || !(logits.data instanceof Float32Array)) {
+      throw new BlenderError('INFERENCE_FAILED', `the ranker's "logits" output is not float32 (got ${logits?.type})`);
+    }
+    return logits.data;
+  };
   return {
     executionProviders: options.executionProviders ?? [],
-    async run(inputIds, attentionMask, batch, seqLength) {
-      const dims = [batch, seqLength];
-      const outputs = await session.run({
-        input_ids: new ort.Tensor('int64', inputIds, dims),
-        attention_mask: new ort.Tensor('int64', attentionMask, dims),
-      });
-      const logits = outputs[RANKER_OUTPUT];
-      if (!logits || !(logits.data instanceof Float32Array)) {
-        throw new BlenderError('INFERENCE_FAILED', `the ranker's "logits" output is not float32 (got ${logits?.type})`);
-      }
-      return logits.data;
+    run(inputIds, attentionMask, batch, seqLength) {
+      const result = queue.then(() => runOnce(inputIds, attentionMask, batch, seqLength));
+      queue = result.catch(() => undefined);
+      return result;
     },
-    release: () => session.release(),
+    release: async () => {
+      await queue;
+      await session.release();
+    },
   };
 }

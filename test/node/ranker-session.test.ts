@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
 import { packBatch } from '../../src/engine/pair-scorer';
-import { createRankerSession, rankerFile } from '../../src/runtime/ort-sessions';
+import { createRankerSession, rankerFile, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/ort-sessions';
 
 // The oracle PairRM exported by the model tooling, with rows and logits from Hugging Face's
 // own DeBERTa-v2 code (test/fixtures/oracle-pairrm, see /work/shared/oracle/README.md).
@@ -23,6 +23,39 @@ describe('createRankerSession on onnxruntime-node', () => {
     expect(logits).toHaveLength(rows.length);
     rows.forEach((row, k) => expect(Math.abs(logits[k]! - row.logit)).toBeLessThan(1e-4));
     await session.release();
+  });
+
+  it('runs overlapping calls one at a time (onnxruntime-web refuses concurrent runs), each with its own result', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const fakeOrt: OrtModuleLike = {
+      InferenceSession: {
+        create: async () => ({
+          inputNames: ['input_ids', 'attention_mask'],
+          outputNames: ['logits'],
+          async run(feeds: Record<string, OrtTensorLike>) {
+            maxInFlight = Math.max(maxInFlight, ++inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            inFlight--;
+            const ids = feeds['input_ids']!.data as BigInt64Array;
+            if (ids[0] === 13n) throw new Error('boom');
+            return { logits: { data: Float32Array.from([Number(ids[0])]), dims: [1], type: 'float32' } };
+          },
+          release: async () => undefined,
+        }),
+      },
+      Tensor: class {
+        readonly type: string;
+        constructor(type: 'int64', readonly data: BigInt64Array, readonly dims: readonly number[]) {
+          this.type = type;
+        }
+      },
+    };
+    const session = await createRankerSession(fakeOrt, new Uint8Array(1), {}, 'fake');
+    const one = (id: number) => session.run(BigInt64Array.from([BigInt(id)]), BigInt64Array.from([1n]), 1, 1);
+    const results = await Promise.allSettled([one(1), one(13), one(3), one(4)]);
+    expect(maxInFlight).toBe(1);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value[0] : 'failed'))).toEqual([1, 'failed', 3, 4]);
   });
 
   it('rejects a graph that is not a ranker with MODEL_INVALID, bytes in', async () => {
