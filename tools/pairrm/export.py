@@ -87,6 +87,7 @@ def export_folder(
     source_max_length: int,
     candidate_max_length: int,
     agreement_rows: tuple[list[list[int]], str] | None = None,
+    variant_options: dict[str, dict] | None = None,
 ) -> Path:
     """HF-style folder -> ready model folder; returns the manifest path. Agreement is
     measured on `agreement_rows` (rows, label) or else on probe rows."""
@@ -97,7 +98,7 @@ def export_folder(
     copied = copy_tokenizer(hf_folder, out)
     print(f"tokenizer files: {copied or 'none in the source folder'}")
 
-    fp32_path = write_onnx_files(model, out, variants)
+    fp32_path = write_onnx_files(model, out, variants, variant_options)
     rows = probe_rows(config)
     worst = check_against_torch(model, fp32_path, rows, config["pad_token_id"])
     print(f"fp32 ONNX vs PyTorch on {len(rows)} probe rows: max |dlogit| {worst:.2e}")

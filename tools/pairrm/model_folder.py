@@ -34,8 +34,11 @@ def write_json(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def write_onnx_files(model: PairRM, out_dir: Path, variants: tuple[str, ...]) -> Path:
-    """onnx/model.onnx (always) + the requested quantized/fp16 variants; returns the fp32 path."""
+def write_onnx_files(
+    model: PairRM, out_dir: Path, variants: tuple[str, ...], variant_options: dict[str, dict] | None = None
+) -> Path:
+    """onnx/model.onnx (always) + the requested quantized/fp16 variants; returns the fp32 path.
+    variant_options: {"q8": {...}, "q4": {...}, "fp16": {...}} for tools/common's converters."""
     unknown = set(variants) - set(ALL_VARIANTS)
     if unknown:
         raise ValueError(f"unknown variants {sorted(unknown)}; choose from {ALL_VARIANTS}")
@@ -50,7 +53,9 @@ def write_onnx_files(model: PairRM, out_dir: Path, variants: tuple[str, ...]) ->
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from common.variants import write_variants  # shared tooling (fp16/q8/q4)
 
-        written = write_variants(fp32_path, others)
+        options = variant_options or {}
+        written = write_variants(fp32_path, others, fp16_options=options.get("fp16"),
+                                 q8_options=options.get("q8"), q4_options=options.get("q4"))
         missing = [v for v in others if v not in written]
         if missing:
             raise RuntimeError(f"write_variants did not write {missing}")
