@@ -77,23 +77,32 @@ def dequantize_blocks_4bit(codes: np.ndarray, scale: np.ndarray, zp: np.ndarray,
     return values.reshape(n, -1)[:, :k].T.copy()
 
 
-def quantize_table_4bit(table: np.ndarray, block_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """table[V, D] -> (packed uint8 [V, Dp/2], scale f16 [V, blocks, 1], minimum f16 [V, blocks, 1])."""
+def quantize_table_4bit(table: np.ndarray, block_size: int, chunk_rows: int = 8192) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """table[V, D] -> (packed uint8 [V, Dp/2], scale f16 [V, blocks, 1], minimum f16 [V, blocks, 1]),
+    row ~= code * scale + minimum per block of `block_size` columns. Row chunks keep the
+    float temporaries small for 128k-row tables."""
     v, d = table.shape
     n_blocks = -(-d // block_size)
     if n_blocks % 2:  # the half-row nibble split needs an even number of blocks
         n_blocks += 1
     dp = n_blocks * block_size
-    padded = np.zeros((v, dp), np.float32)
-    padded[:, :d] = table
-    blocks = padded.reshape(v, n_blocks, block_size)
-    lo = blocks.min(axis=2, keepdims=True).astype(np.float16).astype(np.float32)
-    hi = blocks.max(axis=2, keepdims=True)
-    scale = ((hi - lo) / np.float32(15)).astype(np.float16).astype(np.float32)
-    safe = np.where(scale > 0, scale, np.float32(1))
-    codes = np.clip(np.rint((blocks - lo) / safe), 0, 15).astype(np.uint8).reshape(v, dp)
-    packed = (codes[:, : dp // 2] | (codes[:, dp // 2 :] << 4)).astype(np.uint8)
-    return packed, scale.astype(np.float16), lo.astype(np.float16)
+    packed = np.empty((v, dp // 2), np.uint8)
+    scale_out = np.empty((v, n_blocks, 1), np.float16)
+    min_out = np.empty((v, n_blocks, 1), np.float16)
+    for start in range(0, v, chunk_rows):
+        rows = table[start : start + chunk_rows]
+        padded = np.zeros((rows.shape[0], dp), np.float32)
+        padded[:, :d] = rows
+        blocks = padded.reshape(rows.shape[0], n_blocks, block_size)
+        lo = blocks.min(axis=2, keepdims=True).astype(np.float16).astype(np.float32)
+        hi = blocks.max(axis=2, keepdims=True)
+        scale = ((hi - lo) / np.float32(15)).astype(np.float16).astype(np.float32)
+        safe = np.where(scale > 0, scale, np.float32(1))
+        codes = np.clip(np.rint((blocks - lo) / safe), 0, 15).astype(np.uint8).reshape(rows.shape[0], dp)
+        packed[start : start + chunk_rows] = codes[:, : dp // 2] | (codes[:, dp // 2 :] << 4)
+        scale_out[start : start + chunk_rows] = scale
+        min_out[start : start + chunk_rows] = lo
+    return packed, scale_out, min_out
 
 
 class _Q4Rewriter:

@@ -36,11 +36,17 @@ def quantize_weight_per_column(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q.astype(np.uint8), scale
 
 
-def quantize_rows_int8(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """table[V, D] -> (int8 [V, D], float32 scales [V, 1]) with table ~= q * scale."""
-    absmax = np.abs(table).max(axis=1, keepdims=True).astype(np.float32)
-    scale = np.where(absmax > 0, absmax / np.float32(127), np.float32(1)).astype(np.float32)
-    q = np.clip(np.rint(table / scale), -127, 127).astype(np.int8)
+def quantize_rows_int8(table: np.ndarray, chunk_rows: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """table[V, D] -> (int8 [V, D], float32 scales [V, 1]) with table ~= q * scale.
+    Works in row chunks: a 128k x 1024 table needs no full-size float temporaries."""
+    q = np.empty(table.shape, np.int8)
+    scale = np.empty((table.shape[0], 1), np.float32)
+    for start in range(0, table.shape[0], chunk_rows):
+        rows = table[start : start + chunk_rows]
+        absmax = np.abs(rows).max(axis=1, keepdims=True).astype(np.float32)
+        s = np.where(absmax > 0, absmax / np.float32(127), np.float32(1)).astype(np.float32)
+        q[start : start + chunk_rows] = np.clip(np.rint(rows / s), -127, 127)
+        scale[start : start + chunk_rows] = s
     return q, scale
 
 
