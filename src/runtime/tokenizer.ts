@@ -53,9 +53,9 @@ export function createPlainTextTokenizer(tokenizerJson: unknown, tokenizerConfig
   }
   let core: TokenizerCore;
   try {
-    // A private copy: the vocabulary scores are adjusted below.
-    const copy = structuredClone(tokenizerJson);
-    core = (new PreTrainedTokenizer(copy, structuredClone(config)) as unknown as { _tokenizer: TokenizerCore })._tokenizer;
+    // The library copies the vocabulary into its model, so adjusting scores below leaves the
+    // caller's JSON untouched.
+    core = (new PreTrainedTokenizer(tokenizerJson, config) as unknown as { _tokenizer: TokenizerCore })._tokenizer;
   } catch (error) {
     throw new BlenderError('MODEL_LOAD_FAILED', `${source}: could not build the tokenizer: ${String(error)}`, 'ranker', {
       cause: error,

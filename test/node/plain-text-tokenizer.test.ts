@@ -58,6 +58,7 @@ describe('createPlainTextTokenizer (transformers.js, plain text)', () => {
 
   it('never produces special ids from text, though they are vocabulary pieces', () => {
     expect(tokenizer.blockedIds).toEqual([0, 1, 2, 3]);
+    expect(tokenizerJson.model.vocab[1]).toEqual(['[CLS]', 0]); // the caller's JSON is untouched
     const ids = tokenizer.encodePlain('[CLS][SEP][PAD][UNK][MASK]');
     expect(ids.filter((id) => id <= 2)).toEqual([]);
     expect(ids).toHaveLength(1 + 26); // '▁' + one piece per character
