@@ -57,6 +57,7 @@ export async function generateSeq2Seq(
   options: Seq2SeqGenerateOptions,
 ): Promise<number[][]> {
   const ids = readIds(model.config);
+  if (inputIds.length === 0) return [];
   const search = createSearch({
     batchSize: inputIds.length,
     numBeams: options.numBeams,
@@ -65,7 +66,6 @@ export async function generateSeq2Seq(
     eosTokenId: ids.eos_token_id,
     padTokenId: ids.pad_token_id,
   } satisfies SearchConfig);
-  if (inputIds.length === 0) return [];
 
   const { input_ids, attention_mask } = padBatch(inputIds, ids.pad_token_id);
   const encoded = await model._prepare_encoder_decoder_kwargs_for_generation({

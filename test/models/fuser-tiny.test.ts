@@ -120,6 +120,15 @@ describe('tiny fuser generation (transformers.js model, fp32, Node)', () => {
     expect(Array.from(theirs.data as BigInt64Array, Number)).toEqual(c.greedy.ids);
   });
 
+  it('an empty batch gives no sequences; an aborted signal stops generation with its reason', async () => {
+    const m = await model;
+    expect(await generateSeq2Seq(m, [], { ...options, numBeams: 4 })).toEqual([]);
+    const controller = new AbortController();
+    controller.abort(new Error('stopped by the caller'));
+    const run = generateSeq2Seq(m, [goldens.cases[0]!.input_ids], { ...options, numBeams: 4, signal: controller.signal });
+    await expect(run).rejects.toThrow('stopped by the caller');
+  });
+
   it('batched beam search over every prompt (padded encoder batch) equals the per-prompt goldens', async () => {
     const out = await generateSeq2Seq(await model, goldens.cases.map((c) => c.input_ids), { ...options, numBeams: goldens.num_beams });
     expect(out).toEqual(goldens.cases.map((c) => c.beam.ids));
