@@ -55,6 +55,19 @@ describe('PairRowBuilder', () => {
     }
   });
 
+  it('with the real PairRM lengths (1224/412): budget 412 + floor((1224 - len)/2), rows never past 2048', () => {
+    const real = { ...FAKE_CONFIG, sourceMaxLength: 1224, candidateMaxLength: 412 };
+    const rows = new PairRowBuilder(new CharTokenizer(), real);
+    expect(rows.candidateBudget(1224)).toBe(412);
+    expect(rows.candidateBudget(10)).toBe(412 + Math.floor((1224 - 10) / 2));
+    const huge = 'y'.repeat(5000);
+    for (const source of ['', 'short', huge]) {
+      const row = rows.pairRow({ source, cand1: huge, cand2: huge });
+      expect(row.length).toBeLessThanOrEqual(2048);
+      expect(row.length).toBeGreaterThanOrEqual(2047); // odd remainders lose one token
+    }
+  });
+
   it('replaces [SEP] in source and candidates before tokenizing', () => {
     const tokenizer = new CharTokenizer();
     const rows = new PairRowBuilder(tokenizer, FAKE_CONFIG);

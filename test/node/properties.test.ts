@@ -102,6 +102,27 @@ describe('ranking rules on the model', () => {
   });
 });
 
+describe('progress and abort on the model', () => {
+  it('reports progress per batch; an abort between batches rejects with ABORTED and the blender goes on', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const error = await blender
+      .rank(inputs, candidates, {
+        batchSize: 4,
+        signal: controller.signal,
+        onProgress: ({ done, total }) => {
+          seen.push(done);
+          expect(total).toBe(4 * 3 + 3 * 2 + 3 * 2 + 5 * 4);
+          if (seen.length === 2) controller.abort();
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'BlenderError', code: 'ABORTED', argument: 'options.signal' });
+    expect(seen).toEqual([4, 8]);
+    expect(await blender.rank(inputs, candidates)).toHaveLength(4);
+  });
+});
+
 describe('marker strings in user text', () => {
   const { config, tokenizer, rows } = tinyRows();
   const markers = ['<|source|>', '<|candidate1|>', '<|candidate2|>', '<|candidate|>', '[CLS]', '[SEP]', '[PAD]', '[MASK]'];
