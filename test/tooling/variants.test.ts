@@ -68,6 +68,20 @@ describe('tiny fixture variants', () => {
     }
   });
 
+  test.each(VARIANTS)('%s: a row gives the same outputs alone as inside the batch', async (v) => {
+    // REFERENCE.md: results must not depend on which inputs share a batch. q8 quantizes
+    // activations per row for this (a per-tensor scale would mix the rows, padding too).
+    const batch = await runOnNode(v);
+    const [rows, seq] = tiny.feeds.input_ids!.dims as [number, number];
+    const width = batch.hidden!.data.length / rows;
+    for (let r = 0; r < rows; r++) {
+      const one = (f: JsonTensor): JsonTensor => ({ ...f, dims: [1, seq], data: f.data.slice(r * seq, (r + 1) * seq) });
+      const alone = await runModel(dir + FILES[v], { input_ids: one(tiny.feeds.input_ids!), attention_mask: one(tiny.feeds.attention_mask!) }, 'node');
+      expect(maxAbsDiff(alone.hidden!.data, batch.hidden!.data.subarray(r * width, (r + 1) * width))).toBeLessThan(1e-6);
+      expect(Math.abs(alone.logits!.data[0]! - batch.logits!.data[r]!)).toBeLessThan(1e-6);
+    }
+  });
+
   test.each(VARIANTS)('%s gives the same outputs on onnxruntime-web WASM as on onnxruntime-node', async (v) => {
     const native = await runOnNode(v);
     const wasm = await runModel(dir + FILES[v], tiny.feeds, 'wasm');

@@ -1,10 +1,16 @@
 """Dynamic int8 quantization (the `_quantized` / q8 variant), like onnxruntime's
 quantize_dynamic, without onnxruntime's Python package.
 
-MatMul / Gemm with a constant 2-D weight W[K, N] become
-    A_q, a_scale, a_zp = DynamicQuantizeLinear(A)          # uint8, per tensor, at run time
-    Y = Cast(MatMulInteger(A_q, W_q, a_zp, w_zp)) * (a_scale * w_scale)
-with W_q symmetric per output column (w_scale[N]). W_q is stored as uint8 with a zero
+MatMul / Gemm with a constant 2-D weight W[K, N] become, by default (per-row activations):
+    a_scale, a_zp = per row of A: (max(A,0) - min(A,0)) / 255, round(-min(A,0) / a_scale)
+    A_q = uint8(clip(round(A / a_scale) + a_zp, 0, 255))   # DynamicQuantizeLinear's rule, per row
+    acc = MatMulInteger(A_q, W_q, 0, w_zp) - a_zp * colsum(W_q - w_zp)   # exact int32
+    Y = Cast(acc) * (a_scale * w_scale)
+so every row (token) is quantized on its own and a row's output never depends on the
+other rows of the batch, padding included (REFERENCE.md: results must not depend on
+batching). `per_row_activations=False` gives onnxruntime's quantize_dynamic scheme
+instead: one DynamicQuantizeLinear scale for the whole tensor (cheaper, batch-dependent).
+W_q is symmetric per output column (w_scale[N]). W_q is stored as uint8 with a zero
 point of 128 (value = (q - 128) * scale): mathematically the symmetric int8 scheme, but
 u8 x u8 avoids the int16 saturation of onnxruntime's u8 x s8 AVX2 kernels (vpmaddubsw),
 see README.md. Activations that feed several MatMuls are quantized once.
@@ -51,15 +57,18 @@ def quantize_rows_int8(table: np.ndarray, chunk_rows: int = 8192) -> tuple[np.nd
 
 
 class _Q8Rewriter:
-    def __init__(self, model: ModelProto, embedding_min_bytes: int, min_weight_elements: int):
+    def __init__(self, model: ModelProto, embedding_min_bytes: int, min_weight_elements: int,
+                 per_row_activations: bool):
         self.model = model
+        self.per_row = per_row_activations
+        self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 17)
         inline_identity_constants(model)
         self.inits = initializer_map(model)
         self.namer = Namer(model)
         self.embedding_min_bytes = embedding_min_bytes
         self.min_weight_elements = min_weight_elements
         self.new_inits: list[TensorProto] = []
-        self.weight_cache: dict[tuple[str, bool], tuple[str, str, str]] = {}
+        self.weight_cache: dict[tuple[str, bool], tuple[str, str, str, str]] = {}
         self.table_cache: dict[str, tuple[str, str]] = {}
         self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
@@ -72,15 +81,19 @@ class _Q8Rewriter:
         self.new_inits.append(make_init(name, array))
         return name
 
-    def quantized_weight(self, name: str, transpose: bool, w: np.ndarray) -> tuple[str, str, str]:
+    def quantized_weight(self, name: str, transpose: bool, w: np.ndarray) -> tuple[str, str, str, str]:
+        """(W_q, w_scale, w_zp, colsum) initializer names; colsum[n] = sum_k (W_q - 128)
+        as int32, the correction for a per-row activation zero point."""
         key = (name, transpose)
         if key not in self.weight_cache:
             q, scale = quantize_weight_per_column(w.T if transpose else w)
             base = f"{name}{'_T' if transpose else ''}"
+            colsum = (q.astype(np.int32) - 128).sum(axis=0, dtype=np.int32)
             self.weight_cache[key] = (
                 self.add_init(f"{base}_q8", q),
                 self.add_init(f"{base}_q8_scale", scale),
                 self.add_init(f"{base}_q8_zp", np.full(q.shape[1], 128, np.uint8)),
+                self.add_init(f"{base}_q8_colsum", colsum) if self.per_row else "",
             )
         return self.weight_cache[key]
 
@@ -99,25 +112,80 @@ class _Q8Rewriter:
         return self.model
 
     def quantized_activation(self, a: str, act_cache: dict, out: list[NodeProto]) -> tuple[str, str, str]:
-        if a not in act_cache:
-            q, s, zp = (self.namer.fresh(f"{a}_{x}") for x in ("quant", "scale", "zero_point"))
-            out.append(node("DynamicQuantizeLinear", [a], [q, s, zp], self.namer.fresh(f"{a}_DynamicQuantizeLinear")))
+        """(A_q uint8, a_scale float, a_zp) for activation `a`, made once per graph.
+        Per row: a_zp is int32 [..., 1]; per tensor: DynamicQuantizeLinear's uint8 scalar."""
+        if a in act_cache:
+            return act_cache[a]
+        f = self.namer.fresh
+        if not self.per_row:
+            q, s, zp = (f(f"{a}_{x}") for x in ("quant", "scale", "zero_point"))
+            out.append(node("DynamicQuantizeLinear", [a], [q, s, zp], f(f"{a}_DynamicQuantizeLinear")))
             act_cache[a] = (q, s, zp)
+            return act_cache[a]
+        c = self.row_constants()
+        t = {x: f(f"{a}_{x}") for x in (
+            "row_min", "row_max", "lo", "hi", "range", "scale_raw", "scale", "neg_lo", "zp_raw", "zp_round",
+            "zp_f", "zp", "scaled", "rounded", "shifted", "clipped", "quant")}
+        reduce_min = self.reduce("ReduceMin", a, t["row_min"], f(f"{a}_RowMin"))
+        reduce_max = self.reduce("ReduceMax", a, t["row_max"], f(f"{a}_RowMax"))
+        out += [
+            *reduce_min, *reduce_max,
+            node("Min", [t["row_min"], c["zero"]], [t["lo"]], f(f"{a}_RowLo")),
+            node("Max", [t["row_max"], c["zero"]], [t["hi"]], f(f"{a}_RowHi")),
+            node("Sub", [t["hi"], t["lo"]], [t["range"]], f(f"{a}_RowRange")),
+            node("Div", [t["range"], c["levels"]], [t["scale_raw"]], f(f"{a}_RowScaleRaw")),
+            # an all-zero row: any positive scale quantizes it to zp = 0, q = 0
+            node("Max", [t["scale_raw"], c["tiny"]], [t["scale"]], f(f"{a}_RowScale")),
+            node("Neg", [t["lo"]], [t["neg_lo"]], f(f"{a}_RowNegLo")),
+            node("Div", [t["neg_lo"], t["scale"]], [t["zp_raw"]], f(f"{a}_RowZpRaw")),
+            node("Round", [t["zp_raw"]], [t["zp_round"]], f(f"{a}_RowZpRound")),
+            node("Clip", [t["zp_round"], c["zero"], c["levels"]], [t["zp_f"]], f(f"{a}_RowZpClip")),
+            node("Cast", [t["zp_f"]], [t["zp"]], f(f"{a}_RowZp"), to=TensorProto.INT32),
+            node("Div", [a, t["scale"]], [t["scaled"]], f(f"{a}_Scaled")),
+            node("Round", [t["scaled"]], [t["rounded"]], f(f"{a}_Round")),
+            node("Add", [t["rounded"], t["zp_f"]], [t["shifted"]], f(f"{a}_Shift")),
+            node("Clip", [t["shifted"], c["zero"], c["levels"]], [t["clipped"]], f(f"{a}_Clip")),
+            node("Cast", [t["clipped"]], [t["quant"]], f(f"{a}_Quant"), to=TensorProto.UINT8),
+        ]
+        act_cache[a] = (t["quant"], t["scale"], t["zp"])
         return act_cache[a]
+
+    def reduce(self, op: str, x: str, y: str, name: str) -> list[NodeProto]:
+        """Last-axis reduction with keepdims, in the model's opset (axes moved to an input in 18)."""
+        if self.opset >= 18:
+            return [node(op, [x, self.row_constants()["last_axis"]], [y], name, keepdims=1)]
+        return [node(op, [x], [y], name, axes=[-1], keepdims=1)]
+
+    def row_constants(self) -> dict[str, str]:
+        if not hasattr(self, "_row_constants"):
+            self._row_constants = {
+                "zero": self.add_init("q8_zero", np.array(0, np.float32)),
+                "levels": self.add_init("q8_levels", np.array(255, np.float32)),
+                "tiny": self.add_init("q8_min_scale", np.array(np.finfo(np.float32).tiny, np.float32)),
+                "last_axis": self.add_init("q8_last_axis", np.array([-1], np.int64)),
+            }
+        return self._row_constants
 
     def emit_matmul(self, n: NodeProto, a: str, w_name: str, w: np.ndarray, transpose: bool,
                     alpha: float, y: str, act_cache: dict, out: list[NodeProto]) -> None:
-        wq, wscale, wzp = self.quantized_weight(w_name, transpose, w)
+        wq, wscale, wzp, colsum = self.quantized_weight(w_name, transpose, w)
         if alpha != 1.0:
             scaled = to_array(next(i for i in self.new_inits if i.name == wscale)) * np.float32(alpha)
             wscale = self.add_init(f"{wscale}_alpha", scaled.astype(np.float32))
         aq, ascale, azp = self.quantized_activation(a, act_cache, out)
         base = n.name or y
-        acc, acc_f, scale = (self.namer.fresh(f"{base}_{x}") for x in ("int32", "float", "scale"))
-        out.append(node("MatMulInteger", [aq, wq, azp, wzp], [acc], self.namer.fresh(f"{base}_MatMulInteger")))
-        out.append(node("Cast", [acc], [acc_f], self.namer.fresh(f"{base}_Cast"), to=TensorProto.FLOAT))
-        out.append(node("Mul", [ascale, wscale], [scale], self.namer.fresh(f"{base}_ScaleMul")))
-        out.append(node("Mul", [acc_f, scale], [y], self.namer.fresh(f"{base}_Dequant")))
+        f = self.namer.fresh
+        acc, acc_f, scale = (f(f"{base}_{x}") for x in ("int32", "float", "scale"))
+        if self.per_row:
+            raw, corr = f(f"{base}_int32_raw"), f(f"{base}_zp_correction")
+            out.append(node("MatMulInteger", [aq, wq, "", wzp], [raw], f(f"{base}_MatMulInteger")))
+            out.append(node("Mul", [azp, colsum], [corr], f(f"{base}_ZpCorrection")))
+            out.append(node("Sub", [raw, corr], [acc], f(f"{base}_SubZp")))
+        else:
+            out.append(node("MatMulInteger", [aq, wq, azp, wzp], [acc], f(f"{base}_MatMulInteger")))
+        out.append(node("Cast", [acc], [acc_f], f(f"{base}_Cast"), to=TensorProto.FLOAT))
+        out.append(node("Mul", [ascale, wscale], [scale], f(f"{base}_ScaleMul")))
+        out.append(node("Mul", [acc_f, scale], [y], f(f"{base}_Dequant")))
 
     def rewrite(self, n: NodeProto, act_cache: dict, out: list[NodeProto]) -> bool:
         if n.op_type == "MatMul" and n.domain in ("", "ai.onnx"):
@@ -186,8 +254,10 @@ def quantize_q8(
     model: ModelProto,
     embedding_min_bytes: int = DEFAULT_EMBEDDING_MIN_BYTES,
     min_weight_elements: int = 0,
+    per_row_activations: bool = True,
 ) -> ModelProto:
     """Rewrites `model` in place (and returns it): int8 MatMul/Gemm with constant weights
     of at least `min_weight_elements`, int8 embedding tables of at least
-    `embedding_min_bytes` (pass 0 to quantize every constant Gather table)."""
-    return _Q8Rewriter(model, embedding_min_bytes, min_weight_elements).run()
+    `embedding_min_bytes` (pass 0 to quantize every constant Gather table); activations
+    quantized per row (default) or per tensor (`per_row_activations=False`)."""
+    return _Q8Rewriter(model, embedding_min_bytes, min_weight_elements, per_row_activations).run()
