@@ -21,7 +21,8 @@ const quietChromium = [
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
-  timeout: 60_000,
+  // Generous: a fresh browser context compiles ORT's 27 MB wasm for every test.
+  timeout: 120_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,

@@ -5,7 +5,7 @@
 import { ort, wasmUrl } from '../src/runtime/ort-web'; // first: transformers.js must find this ORT
 import * as Comlink from 'comlink';
 import { createStore, del, get, keys, set } from 'idb-keyval';
-import type { BrowserInfo, CallCallbacks, EngineMethod, LoadEvent, WireCreateOptions, WireResult, WorkerApi } from '../src/client/protocol';
+import type { BrowserInfo, WireResult, WorkerApi } from '../src/client/protocol';
 import { BlenderError, isBlenderError } from '../src/engine/errors';
 import type { Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/backend-choice';
@@ -60,7 +60,7 @@ const workerApi: WorkerApi = {
     });
   },
 
-  init(options: WireCreateOptions, onLoad: ((event: LoadEvent) => void) | undefined) {
+  init(options, onLoad) {
     return wire(async () => {
       webgpu = await probeWebGpu(navigator);
       if (options.ranker) {
@@ -72,7 +72,7 @@ const workerApi: WorkerApi = {
     });
   },
 
-  call(callId: number, method: EngineMethod, args: unknown[], options: Record<string, unknown>, callbacks: CallCallbacks) {
+  call(callId, method, args, options, onProgress, onToken) {
     const controller = new AbortController();
     running.set(callId, controller);
     return wire(async () => {
@@ -83,13 +83,13 @@ const workerApi: WorkerApi = {
       // The page keeps the caller's AbortSignal; this one fires on its abort(callId).
       const callOptions =
         options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
-          ? { ...options, signal: controller.signal, ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}) }
+          ? { ...options, signal: controller.signal, ...(onProgress ? { onProgress } : {}) }
           : options;
       const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
       return await run.call(engine, ...args, callOptions);
     }).finally(() => {
       running.delete(callId);
-      for (const callback of [callbacks.onProgress, callbacks.onToken]) {
+      for (const callback of [onProgress, onToken]) {
         (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
       }
     });

@@ -162,11 +162,9 @@ class WorkerBlender implements BrowserBlender {
     if (signal?.aborted) throw abortedError(signal);
     const connection = await this.connection();
     const callId = this.nextCallId++;
-    const callbacks = {
-      onProgress: onProgress ? Comlink.proxy(onProgress) : undefined,
-      onToken: onToken ? Comlink.proxy(onToken) : undefined,
-    };
-    const work = connection.track(connection.remote.call(callId, method, args, rest, callbacks)).then(unwrap);
+    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+    const token = onToken ? Comlink.proxy(onToken) : undefined;
+    const work = connection.track(connection.remote.call(callId, method, args, rest, progress, token)).then(unwrap);
     if (!signal) return work;
     return new Promise((resolve, reject) => {
       const onAbort = () => {

@@ -59,22 +59,22 @@ export interface BrowserInfo extends RuntimeInfo {
   fuser: LoadedModelInfo | null;
 }
 
-export interface CallCallbacks {
-  onProgress?: ((progress: unknown) => void) | undefined;
-  onToken?: ((inputIndex: number, text: string) => void) | undefined;
-}
-
 /** What the worker exposes through Comlink. */
 export interface WorkerApi {
   /** Takes the Web Lock `name` and keeps it until the worker dies; resolves once held. */
   holdLifeLock(name: string): Promise<void>;
   init(options: WireCreateOptions, onLoad: ((event: LoadEvent) => void) | undefined): Promise<WireResult<void>>;
+  /**
+   * Runs an engine method. The callbacks are separate arguments because Comlink proxies
+   * only top-level arguments (a proxy inside an object would fail to clone).
+   */
   call(
     callId: number,
     method: EngineMethod,
     args: unknown[],
     options: Record<string, unknown>,
-    callbacks: CallCallbacks,
+    onProgress: ((progress: unknown) => void) | undefined,
+    onToken: ((inputIndex: number, text: string) => void) | undefined,
   ): Promise<WireResult<unknown>>;
   abort(callId: number): void;
   info(): Promise<WireResult<BrowserInfo>>;

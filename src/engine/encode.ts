@@ -7,7 +7,11 @@ import type { PairRankerConfig } from './types';
  * characters) and no specials added. src/runtime/tokenizer.ts implements it.
  */
 export interface ContentTokenizer {
-  encodePlain(text: string): number[];
+  /**
+   * With `maxTokens`, only the first `maxTokens` ids must be exact (more may follow): rows
+   * keep at most that many, and long texts then need not be tokenized whole.
+   */
+  encodePlain(text: string, maxTokens?: number): number[];
 }
 
 /** One ordered pair to score: the source text (instruction + input) and two candidates. */
@@ -40,12 +44,16 @@ export function sourceText(instruction: string | undefined, input: string): stri
 export class PairRowBuilder {
   private readonly contentCache = new Map<string, readonly number[]>();
   private readonly markerIds: ReadonlySet<number>;
+  private readonly contentCap: number;
 
   constructor(
     private readonly tokenizer: ContentTokenizer,
     private readonly config: PairRankerConfig,
   ) {
     this.markerIds = new Set([config.sourcePrefixId, config.cand1PrefixId, config.cand2PrefixId]);
+    // The most content any row keeps: the source's, or a candidate's with the shortest
+    // source row ([CLS, marker, SEP], 3 tokens).
+    this.contentCap = Math.max(config.sourceMaxLength - 3, this.candidateBudget(3) - 3);
   }
 
   get padId(): number {
@@ -56,7 +64,7 @@ export class PairRowBuilder {
   content(text: string): readonly number[] {
     let ids = this.contentCache.get(text);
     if (ids === undefined) {
-      ids = this.tokenizer.encodePlain(sanitizeText(text));
+      ids = this.tokenizer.encodePlain(sanitizeText(text), this.contentCap).slice(0, this.contentCap);
       for (const id of ids) {
         // The head reads the first occurrence of each marker: a marker id in content would
         // move it. Plain-text encoding makes this impossible unless the vocabulary is broken.
