@@ -32,9 +32,14 @@ def read_safetensors(path: str | Path) -> dict[str, torch.Tensor]:
         if name == "__metadata__":
             continue
         dtype = info["dtype"]
+        start, end = info["data_offsets"]
+        if dtype == "BF16":
+            # numpy has no bfloat16: widen the 16 high bits to float32 (exact), then narrow.
+            raw = np.frombuffer(body[start:end], dtype="<u2").astype(np.uint32) << 16
+            tensors[name] = torch.from_numpy(raw.view(np.float32).reshape(info["shape"]).copy()).to(torch.bfloat16)
+            continue
         if dtype not in _DTYPES:
             raise ValueError(f"{path}: tensor {name!r} has unsupported dtype {dtype}")
-        start, end = info["data_offsets"]
         array = np.frombuffer(body[start:end], dtype=_DTYPES[dtype]).reshape(info["shape"])
         tensors[name] = torch.from_numpy(array.copy())
     return tensors
