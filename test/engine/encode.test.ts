@@ -85,6 +85,15 @@ describe('PairRowBuilder', () => {
     expect(tokenizer.calls.sort()).toEqual(['a', 'b', 's']);
   });
 
+  it('asks the tokenizer only for the content a row can keep: max(sourceMax - 3, budget(3) - 3)', () => {
+    const tokenizer = new CharTokenizer();
+    const rows = new PairRowBuilder(tokenizer, FAKE_CONFIG);
+    rows.content('x'.repeat(100));
+    // source: 16 - 3 = 13; candidate after the shortest source row: floor((32 - 3) / 2) - 3 = 11
+    expect(tokenizer.maxTokens).toEqual([13]);
+    expect(rows.content('x'.repeat(100))).toHaveLength(13);
+  });
+
   it('refuses a tokenizer that emits a marker id from text', () => {
     const rows = new PairRowBuilder({ encodePlain: () => [9, 6] }, FAKE_CONFIG);
     expect(() => rows.sourceRow('x')).toThrow(BlenderError);

@@ -20,8 +20,10 @@ export const FAKE_CONFIG: PairRankerConfig = {
 /** One id per character: 10 + (code point mod 90), so never a special or marker id. */
 export class CharTokenizer implements ContentTokenizer {
   calls: string[] = [];
-  encodePlain(text: string): number[] {
+  maxTokens: (number | undefined)[] = [];
+  encodePlain(text: string, maxTokens?: number): number[] {
     this.calls.push(text);
+    this.maxTokens.push(maxTokens);
     return [...text].map((c) => 10 + (c.codePointAt(0)! % 90));
   }
 }

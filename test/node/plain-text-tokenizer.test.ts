@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPlainTextTokenizer } from '../../src/runtime/tokenizer';
+import { tinyRows } from './tiny-model';
 
 // A hand-made DeBERTa-v3-style Unigram tokenizer: specials in the vocabulary (score 0, the
 // best a piece can have), markers added after it, Metaspace pre-tokenizer.
@@ -72,5 +73,33 @@ describe('createPlainTextTokenizer (transformers.js, plain text)', () => {
     const ids = library.encode('<|source|>[CLS]', { add_special_tokens: false });
     expect(ids).toContain(vocab.length + 1);
     expect(ids).toContain(1);
+  });
+});
+
+describe('the first maxTokens ids of long texts, without tokenizing them whole', () => {
+  const { tokenizer } = tinyRows();
+  const sentence = 'The committee reviewed every proposal twice,\tthen asked  for more detail.\nCosts: 12 345 € ';
+  const texts: [string, string][] = [
+    ['words, tabs, newlines, double spaces', sentence.repeat(60)],
+    ['CJK without spaces', '敏捷的棕色狐狸跳过了懒狗。我们今天学习机器学习和自然语言处理'.repeat(60)],
+    ['emoji and ZWJ sequences', '👩‍💻 🇫🇷 ❤️ 😀👍🎉 '.repeat(300)],
+    ['mixed scripts, RTL, combining marks', 'Café naïve العربية עברית 中文 ｆｕｌｌ '.repeat(120)],
+    ['control characters and NBSP next to spaces', 'a\u0007 b\u00a0 c\u200b d\r\n e '.repeat(400)],
+    ['spaces only after a long unbroken run', `${'x'.repeat(3000)} ${'y '.repeat(500)}`],
+  ];
+  it.each(texts)('%s', (_name, text) => {
+    const full = tokenizer.encodePlain(text);
+    for (const maxTokens of [10, 61, 200]) {
+      const prefix = tokenizer.encodePlain(text, maxTokens);
+      expect(prefix.length).toBeGreaterThanOrEqual(Math.min(maxTokens, full.length));
+      expect(prefix.slice(0, maxTokens)).toEqual(full.slice(0, maxTokens));
+    }
+  });
+
+  it('a 1 MB text is bounded in time', () => {
+    const started = performance.now();
+    expect(tokenizer.encodePlain(sentence.repeat(12_000), 61).length).toBeGreaterThanOrEqual(61);
+    expect(tokenizer.encodePlain('敏'.repeat(1_000_000), 61).length).toBeGreaterThanOrEqual(61);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

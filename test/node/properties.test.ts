@@ -102,6 +102,17 @@ describe('ranking rules on the model', () => {
   });
 });
 
+describe('long texts', () => {
+  it('a 1 MB candidate is truncated by the rules in bounded time: same scores as its first 20 000 characters', async () => {
+    const huge = 'Every answer keeps going, sentence after sentence, far past any limit. '.repeat(14_000);
+    const started = performance.now();
+    const full = await blender.rank(['Explain.'], [[huge, 'A short answer.', '']], { returnScores: true });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const cut = await blender.rank(['Explain.'], [[huge.slice(0, 20_000), 'A short answer.', '']], { returnScores: true });
+    expect(full).toEqual(cut);
+  });
+});
+
 describe('progress and abort on the model', () => {
   it('reports progress per batch; an abort between batches rejects with ABORTED and the blender goes on', async () => {
     const controller = new AbortController();
