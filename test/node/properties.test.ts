@@ -113,6 +113,15 @@ describe('long texts', () => {
   });
 });
 
+describe('hostile text', () => {
+  it('lone surrogates, NUL and control characters, 10 000 emoji and HTML run like any text', async () => {
+    const texts = ['\uD800 lone \uDFFF', 'nul\u0000byte\u0007bell', '😀'.repeat(10_000), '<img src=x onerror=alert(1)>', '\u202Eright-to-left override'];
+    const logits = (await blender.compare(texts, texts, [...texts].reverse(), { returnLogits: true })) as number[];
+    expect(logits).toHaveLength(texts.length);
+    for (const value of logits) expect(Number.isFinite(value)).toBe(true);
+  });
+});
+
 describe('progress and abort on the model', () => {
   it('reports progress per batch; an abort between batches rejects with ABORTED and the blender goes on', async () => {
     const controller = new AbortController();
