@@ -34,6 +34,14 @@ describe('results do not depend on batching or order', () => {
     expect(maxDiff([logits1], [logits8])).toBeLessThanOrEqual(1e-5);
   });
 
+  it('5 concurrent calls give the results of sequential ones', async () => {
+    const calls = [1, 2, 3, 4, 5].map((batchSize) => () => blender.rank(inputs, candidates, { instructions, returnScores: true, batchSize }));
+    const sequential: number[][][] = [];
+    for (const call of calls) sequential.push(await call());
+    const concurrent = await Promise.all(calls.map((call) => call()));
+    concurrent.forEach((result, k) => expect(maxDiff(result, sequential[k]!)).toBe(0));
+  });
+
   it('shuffling inputs and candidates permutes the scores and nothing else', async () => {
     const base = await blender.rank(inputs, candidates, { instructions, returnScores: true });
     const inputOrder = [2, 0, 3, 1];
