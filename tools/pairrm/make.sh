@@ -15,3 +15,6 @@ FIXTURE=test/fixtures/oracle-pairrm
 rm -rf "$FIXTURE" && mkdir -p "$FIXTURE"
 cp "$ORACLE/cases.json" "$FIXTURE/oracle-cases.json"  # expected outputs for the vitest test
 "$PY" tools/pairrm/export.py "$ORACLE" "$FIXTURE" --variants fp32
+
+echo "-- tiny model (public/models/tiny-pairrm) and goldens (test/golden/pairrm.json)"
+"$PY" tools/pairrm/make_tiny.py

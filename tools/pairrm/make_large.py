@@ -1,0 +1,96 @@
+"""Large benchmark preset: random weights with the real PairRM dimensions (DeBERTa-v3-large:
+vocab 128005, 24 x 1024, 16 heads, FFN 4096; markers 128001..128003; lengths 1224/412)
+in every variant, written outside git. The tokenizer is the tiny model's (its ids are all
+< 2005, valid in the large vocab): the preset measures speed, not quality.
+
+usage: /usr/bin/python3 tools/pairrm/make_large.py [OUT_DIR] [--layers N] [--variants ...]
+  (default OUT_DIR .cache/models/pairrm-large; --layers 2 is a quick dry run of the path)
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+from tools.common.safetensors import write_safetensors  # noqa: E402
+from tools.pairrm.export import export_folder, probe_rows  # noqa: E402
+from tools.pairrm.model import PairRMConfig  # noqa: E402
+from tools.pairrm.model_folder import ALL_VARIANTS, pairrm_config, write_json  # noqa: E402
+from tools.pairrm.random_weights import random_pairrm  # noqa: E402
+
+TINY = REPO / "public/models/tiny-pairrm"
+SEED = 7
+
+
+def large_architecture(layers: int) -> dict:
+    return {
+        "model_type": "deberta-v2",
+        "architectures": ["DebertaV2PairRM"],
+        "vocab_size": 128005,
+        "hidden_size": 1024,
+        "num_hidden_layers": layers,
+        "num_attention_heads": 16,
+        "intermediate_size": 4096,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "layer_norm_eps": 1e-7,
+        "relative_attention": True,
+        "pos_att_type": ["p2c", "c2p"],
+        "position_buckets": 256,
+        "max_relative_positions": -1,
+        "max_position_embeddings": 512,
+        "norm_rel_ebd": "layer_norm",
+        "share_att_key": True,
+        "position_biased_input": False,
+        "type_vocab_size": 0,
+        "pad_token_id": 0,
+        "n_tasks": 1,
+        "drop_out": 0.05,
+        "sep_token_id": 2,
+        "source_prefix_id": 128001,
+        "cand1_prefix_id": 128002,
+        "cand2_prefix_id": 128003,
+        "cand_prefix_id": 128004,
+        "head_hidden_size": 1024,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out_dir", type=Path, nargs="?", default=REPO / ".cache/models/pairrm-large")
+    parser.add_argument("--layers", type=int, default=24)
+    parser.add_argument("--variants", default=",".join(ALL_VARIANTS))
+    parser.add_argument("--probe-rows", type=int, default=4, help="rows for the agreement figures")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    started = time.time()
+    raw = large_architecture(args.layers)
+    with tempfile.TemporaryDirectory(prefix="pairrm_large_") as tmp:
+        hf = Path(tmp)
+        write_json(hf / "config.json", raw)
+        for name in ("tokenizer.json", "tokenizer_config.json"):
+            shutil.copyfile(TINY / name, hf / name)
+        model = random_pairrm(PairRMConfig.from_dict(raw), SEED)
+        write_safetensors(hf / "model.safetensors", dict(model.state_dict()))
+        del model
+        print(f"random weights: {time.time() - started:.0f} s")
+        rows = probe_rows(pairrm_config(raw, 1224, 412), count=args.probe_rows)
+        manifest = export_folder(hf, args.out_dir, tuple(args.variants.split(",")), 1224, 412,
+                                 agreement_rows=(rows, "probe rows: random ordinary ids in the real-pair layout"))
+    for path in sorted(args.out_dir.rglob("*")):
+        if path.is_file():
+            print(f"{path.stat().st_size:>14,d}  {path.relative_to(args.out_dir)}")
+    print(f"wrote {manifest} in {time.time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
