@@ -23,7 +23,12 @@ export class CallProgress {
 
   advance(passes: number): void {
     this.done += passes;
-    this.onProgress?.({ stage: 'rank', done: this.done, total: this.total });
+    const result: unknown = this.onProgress?.({ stage: 'rank', done: this.done, total: this.total });
+    // A callback proxied from another thread (Comlink) returns a promise; a failure to
+    // deliver progress must not become an unhandled rejection or stop the computation.
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, () => undefined);
+    }
   }
 }
 

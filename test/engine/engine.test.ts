@@ -92,6 +92,18 @@ describe('RankingEngine on a fake model', () => {
     events.forEach((event, k) => expect(event.done).toBe(model.runs.slice(0, k + 1).reduce((s, r) => s + r.batch, 0)));
   });
 
+  it('a progress callback that returns a rejected promise (a dead Comlink proxy) does not break the call', async () => {
+    const { engine: e } = engine();
+    const rejections: unknown[] = [];
+    const onUnhandled = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const onProgress = (() => Promise.reject(new Error('proxy released'))) as unknown as (p: ComputeProgress) => void;
+    expect(await e.rank(inputs, candidates, { onProgress })).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off('unhandledRejection', onUnhandled);
+    expect(rejections).toEqual([]);
+  });
+
   it('an abort between batches rejects with ABORTED and leaves the engine usable', async () => {
     const { engine: e, model } = engine();
     const controller = new AbortController();
