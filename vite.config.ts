@@ -20,7 +20,13 @@ const app = defineConfig({
   worker: { format: 'es' },
   // Pre-bundling rewrites `new URL(file, import.meta.url)`, which is how ORT and
   // transformers.js find their wasm files: serve them unbundled instead.
-  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  optimizeDeps: {
+    exclude: ['onnxruntime-web', '@huggingface/transformers'],
+    // Found up front, so the dev server never re-optimizes (and reloads the page) when the
+    // worker first imports them.
+    include: ['comlink', 'idb-keyval'],
+    entries: ['index.html', 'e2e/harness.html', 'workers/*.ts'],
+  },
   build: { outDir: 'dist/demo', target: 'es2022' },
   test: {
     // Unit, parity and property tests run in Node; browser tests live in e2e/ (Playwright).

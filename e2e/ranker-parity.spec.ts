@@ -1,0 +1,62 @@
+// The page's ranker (WebGPU on SwiftShader, or WASM) against onnxruntime-node on the golden
+// pairs: same fp32 model, same rows, logits within 1e-4.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { createBlender as createNodeBlender } from '../src/node/index';
+
+interface GoldenPair {
+  name: string;
+  instruction: string;
+  input: string;
+  candidate1: string;
+  candidate2: string;
+  logit: number;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const golden = JSON.parse(readFileSync(`${ROOT}/test/golden/pairrm.json`, 'utf8')) as { pairs: GoldenPair[] };
+const columns = {
+  instructions: golden.pairs.map((pair) => pair.instruction),
+  inputs: golden.pairs.map((pair) => pair.input),
+  a: golden.pairs.map((pair) => pair.candidate1),
+  b: golden.pairs.map((pair) => pair.candidate2),
+};
+
+async function nodeLogits(): Promise<number[]> {
+  const blender = await createNodeBlender({ ranker: `${ROOT}/public/models/tiny-pairrm`, dtype: 'fp32' });
+  try {
+    return (await blender.compare(columns.inputs, columns.a, columns.b, {
+      mode: '[A,B]',
+      returnLogits: true,
+      instructions: columns.instructions,
+    })) as number[];
+  } finally {
+    await blender.dispose();
+  }
+}
+
+test('the page ranker reproduces onnxruntime-node on every golden pair (fp32)', async ({ page }, testInfo) => {
+  const expected = await nodeLogits();
+  await page.goto('/e2e/harness.html');
+  await expect(page.locator('#status')).toHaveText('ready');
+  const result = await page.evaluate(async (data) => {
+    const blender = await window.harness.api.createBlender({ ranker: '/models/tiny-pairrm', dtype: 'fp32' });
+    const logits = (await blender.compare(data.inputs, data.a, data.b, {
+      mode: '[A,B]',
+      returnLogits: true,
+      instructions: data.instructions,
+    })) as number[];
+    const { ranker } = await blender.info();
+    await blender.dispose();
+    return { logits, backend: ranker!.backend };
+  }, columns);
+
+  expect(result.backend).toBe(testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm');
+  expect(result.logits).toHaveLength(golden.pairs.length);
+  const worst = Math.max(...result.logits.map((logit, i) => Math.abs(logit - expected[i]!)));
+  testInfo.annotations.push({ type: 'max |page - node| logit', description: worst.toExponential(2) });
+  expect(worst).toBeLessThanOrEqual(1e-4);
+  // And the page is not trivially right: the golden logits are varied.
+  expect(new Set(expected.map((logit) => Math.sign(logit))).size).toBe(2);
+});
