@@ -11,6 +11,7 @@ Checks before writing the manifest: the fp32 graph equals the PyTorch model on p
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -31,16 +32,27 @@ PROBE_TOLERANCE = 1e-4
 
 
 def copy_tokenizer(hf_dir: Path, out_dir: Path) -> list[str]:
+    """Copies the tokenizer files. tokenizer.json is written plain-text safe (see
+    tokenizer.py): converted from spm.model when there is one (the conversion transformers.js
+    agrees with), else the shipped tokenizer.json with the plain-text edits."""
+    from tools.pairrm.tokenizer import plain_text_safe, tokenizer_json_from_spm
+
     copied = []
     for name in TOKENIZER_FILES:
-        if (hf_dir / name).exists():
+        if (hf_dir / name).exists() and name != "tokenizer.json":
             shutil.copyfile(hf_dir / name, out_dir / name)
             copied.append(name)
-    if "tokenizer.json" not in copied and "spm.model" in copied:
-        from tools.pairrm.tokenizer import tokenizer_json_from_spm  # only real exports need it
-
-        write_json(out_dir / "tokenizer.json", tokenizer_json_from_spm(out_dir / "spm.model", hf_dir))
+    if (hf_dir / "spm.model").exists():
+        write_json(out_dir / "tokenizer.json", tokenizer_json_from_spm(hf_dir / "spm.model", hf_dir))
         copied.append("tokenizer.json (converted from spm.model)")
+    elif (hf_dir / "tokenizer.json").exists():
+        shipped = json.loads((hf_dir / "tokenizer.json").read_text())
+        if shipped.get("model", {}).get("type") == "Unigram":
+            write_json(out_dir / "tokenizer.json", plain_text_safe(shipped))
+            copied.append("tokenizer.json (plain-text edits)")
+        else:
+            shutil.copyfile(hf_dir / "tokenizer.json", out_dir / "tokenizer.json")
+            copied.append("tokenizer.json")
     return copied
 
 

@@ -57,9 +57,23 @@ def pairrm_tokenizer_json(proto: sp_pb2.ModelProto) -> dict:
         post_processor=template_post_processor(
             ["[CLS]", "$A", "[SEP]"], ["[CLS]", "$A", "[SEP]", "$B", "[SEP]"], ids),
     )
-    vocab = tokenizer["model"]["vocab"][: len(proto.pieces)]
-    for i in range(len(SPECIALS)):
-        vocab[i] = [vocab[i][0], CONTROL_SCORE]
+    tokenizer["model"]["vocab"] = tokenizer["model"]["vocab"][: len(proto.pieces)]
+    return plain_text_safe(tokenizer)
+
+
+def plain_text_safe(tokenizer: dict) -> dict:
+    """The two edits described in the module doc, on any Unigram tokenizer.json (ours, or
+    one shipped with a checkpoint): added tokens leave the Unigram vocab, special pieces get
+    CONTROL_SCORE."""
+    added = tokenizer["added_tokens"]
+    vocab = tokenizer["model"]["vocab"]
+    first_added = min((t["id"] for t in added if t["content"] in ADDED), default=len(vocab))
+    if any(piece in ADDED for piece, _ in vocab[:first_added]):
+        raise ValueError("an added token sits inside the Unigram vocab before the added ids")
+    vocab = [list(entry) for entry in vocab[:first_added]]
+    for token in added:
+        if token["special"] and token["id"] < len(vocab) and vocab[token["id"]][0] == token["content"]:
+            vocab[token["id"]][1] = CONTROL_SCORE
     tokenizer["model"]["vocab"] = vocab
     return tokenizer
 
