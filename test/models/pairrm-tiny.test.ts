@@ -30,6 +30,20 @@ describe('tiny PairRM goldens', () => {
     expect(golden.some((l) => l > 0) && golden.some((l) => l < 0)).toBe(true);
   });
 
+  it('rows follow the pair rule from the content ids (truncation exercised)', () => {
+    const { cls_token_id: cls, sep_token_id: sep, marker_ids: m, source_max_length: S, candidate_max_length: C } = goldens;
+    let truncated = 0;
+    for (const p of goldens.pairs) {
+      const source = [cls, m.source, ...p.content_ids.source.slice(0, S - 3), sep];
+      const budget = Math.floor((S + 2 * C - source.length) / 2);
+      const cand = (marker: number, ids: number[]) => [cls, marker, ...ids.slice(0, budget - 3), sep];
+      const row = [...source, ...cand(m.candidate1, p.content_ids.candidate1), ...cand(m.candidate2, p.content_ids.candidate2)];
+      expect(p.input_ids, p.name).toEqual(row);
+      if (row.length < 3 + p.content_ids.source.length + p.content_ids.candidate1.length + 6 + p.content_ids.candidate2.length) truncated++;
+    }
+    expect(truncated).toBeGreaterThanOrEqual(4);
+  });
+
   it('fp32 ONNX reproduces the PyTorch logits to 1e-5', async () => {
     const logits = await logitsOf('model.onnx');
     goldens.pairs.forEach((pair, i) => {
