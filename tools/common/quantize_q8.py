@@ -111,25 +111,28 @@ class _Q8Rewriter:
         drop_unused_initializers(self.model)
         return self.model
 
-    def quantized_activation(self, a: str, act_cache: dict, out: list[NodeProto]) -> tuple[str, str, str]:
-        """(A_q uint8, a_scale float, a_zp) for activation `a`, made once per graph.
-        Per row: a_zp is int32 [..., 1]; per tensor: DynamicQuantizeLinear's uint8 scalar."""
+    def quantized_activation(self, a: str, k: int, act_cache: dict, out: list[NodeProto]) -> tuple[str, str, str, str]:
+        """(A_q uint8, a_scale, a_zp, leading shape) for activation `a`, made once per graph.
+        Per row: A_q is [M, K], a_scale f32 and a_zp int32 are [M, 1], leading shape is A's
+        shape without its last dim; per tensor: DynamicQuantizeLinear's outputs and ""."""
         if a in act_cache:
             return act_cache[a]
         f = self.namer.fresh
         if not self.per_row:
             q, s, zp = (f(f"{a}_{x}") for x in ("quant", "scale", "zero_point"))
             out.append(node("DynamicQuantizeLinear", [a], [q, s, zp], f(f"{a}_DynamicQuantizeLinear")))
-            act_cache[a] = (q, s, zp)
+            act_cache[a] = (q, s, zp, "")
             return act_cache[a]
+        # Rows = every leading index: work on A as [M, K] so one QuantizeLinear with a
+        # per-axis (axis 0) scale quantizes each row in a single pass.
         c = self.row_constants()
         t = {x: f(f"{a}_{x}") for x in (
-            "row_min", "row_max", "lo", "hi", "range", "scale_raw", "scale", "neg_lo", "zp_raw", "zp_round",
-            "zp_f", "zp", "scaled", "rounded", "shifted", "clipped", "quant")}
-        reduce_min = self.reduce("ReduceMin", a, t["row_min"], f(f"{a}_RowMin"))
-        reduce_max = self.reduce("ReduceMax", a, t["row_max"], f(f"{a}_RowMax"))
+            "rows", "row_min", "row_max", "lo", "hi", "range", "scale_raw", "scale", "neg_lo", "zp_raw",
+            "zp_round", "zp_f", "zp_u8", "zp_i32", "zp_col", "scale_col", "quant", "shape", "lead")}
         out += [
-            *reduce_min, *reduce_max,
+            node("Reshape", [a, self.rows_shape(k)], [t["rows"]], f(f"{a}_AsRows")),
+            *self.reduce("ReduceMin", t["rows"], t["row_min"], f(f"{a}_RowMin")),
+            *self.reduce("ReduceMax", t["rows"], t["row_max"], f(f"{a}_RowMax")),
             node("Min", [t["row_min"], c["zero"]], [t["lo"]], f(f"{a}_RowLo")),
             node("Max", [t["row_max"], c["zero"]], [t["hi"]], f(f"{a}_RowHi")),
             node("Sub", [t["hi"], t["lo"]], [t["range"]], f(f"{a}_RowRange")),
@@ -140,21 +143,30 @@ class _Q8Rewriter:
             node("Div", [t["neg_lo"], t["scale"]], [t["zp_raw"]], f(f"{a}_RowZpRaw")),
             node("Round", [t["zp_raw"]], [t["zp_round"]], f(f"{a}_RowZpRound")),
             node("Clip", [t["zp_round"], c["zero"], c["levels"]], [t["zp_f"]], f(f"{a}_RowZpClip")),
-            node("Cast", [t["zp_f"]], [t["zp"]], f(f"{a}_RowZp"), to=TensorProto.INT32),
-            node("Div", [a, t["scale"]], [t["scaled"]], f(f"{a}_Scaled")),
-            node("Round", [t["scaled"]], [t["rounded"]], f(f"{a}_Round")),
-            node("Add", [t["rounded"], t["zp_f"]], [t["shifted"]], f(f"{a}_Shift")),
-            node("Clip", [t["shifted"], c["zero"], c["levels"]], [t["clipped"]], f(f"{a}_Clip")),
-            node("Cast", [t["clipped"]], [t["quant"]], f(f"{a}_Quant"), to=TensorProto.UINT8),
+            node("Cast", [t["zp_f"]], [t["zp_u8"]], f(f"{a}_RowZpU8"), to=TensorProto.UINT8),
+            node("Cast", [t["zp_f"]], [t["zp_i32"]], f(f"{a}_RowZpI32"), to=TensorProto.INT32),
+            node("Unsqueeze", [t["zp_i32"], c["last_axis"]], [t["zp_col"]], f(f"{a}_RowZpCol")),
+            node("Unsqueeze", [t["scale"], c["last_axis"]], [t["scale_col"]], f(f"{a}_RowScaleCol")),
+            node("QuantizeLinear", [t["rows"], t["scale"], t["zp_u8"]], [t["quant"]], f(f"{a}_Quant"), axis=0),
+            node("Shape", [a], [t["shape"]], f(f"{a}_Shape")),
+            node("Slice", [t["shape"], c["first"], c["last_axis"], c["first"]], [t["lead"]], f(f"{a}_LeadShape")),
         ]
-        act_cache[a] = (t["quant"], t["scale"], t["zp"])
+        act_cache[a] = (t["quant"], t["scale_col"], t["zp_col"], t["lead"])
         return act_cache[a]
 
     def reduce(self, op: str, x: str, y: str, name: str) -> list[NodeProto]:
-        """Last-axis reduction with keepdims, in the model's opset (axes moved to an input in 18)."""
+        """Last-axis reduction without keepdims, in the model's opset (axes moved to an input in 18)."""
         if self.opset >= 18:
-            return [node(op, [x, self.row_constants()["last_axis"]], [y], name, keepdims=1)]
-        return [node(op, [x], [y], name, axes=[-1], keepdims=1)]
+            return [node(op, [x, self.row_constants()["last_axis"]], [y], name, keepdims=0)]
+        return [node(op, [x], [y], name, axes=[-1], keepdims=0)]
+
+    def rows_shape(self, k: int) -> str:
+        """Initializer [-1, k]: an activation [..., k] as rows."""
+        if not hasattr(self, "_rows_shapes"):
+            self._rows_shapes: dict[int, str] = {}
+        if k not in self._rows_shapes:
+            self._rows_shapes[k] = self.add_init(f"q8_rows_shape_{k}", np.array([-1, k], np.int64))
+        return self._rows_shapes[k]
 
     def row_constants(self) -> dict[str, str]:
         if not hasattr(self, "_row_constants"):
@@ -163,6 +175,7 @@ class _Q8Rewriter:
                 "levels": self.add_init("q8_levels", np.array(255, np.float32)),
                 "tiny": self.add_init("q8_min_scale", np.array(np.finfo(np.float32).tiny, np.float32)),
                 "last_axis": self.add_init("q8_last_axis", np.array([-1], np.int64)),
+                "first": self.add_init("q8_first", np.array([0], np.int64)),
             }
         return self._row_constants
 
@@ -172,17 +185,24 @@ class _Q8Rewriter:
         if alpha != 1.0:
             scaled = to_array(next(i for i in self.new_inits if i.name == wscale)) * np.float32(alpha)
             wscale = self.add_init(f"{wscale}_alpha", scaled.astype(np.float32))
-        aq, ascale, azp = self.quantized_activation(a, act_cache, out)
+        k = w.shape[1] if transpose else w.shape[0]
+        aq, ascale, azp, lead = self.quantized_activation(a, k, act_cache, out)
         base = n.name or y
         f = self.namer.fresh
         acc, acc_f, scale = (f(f"{base}_{x}") for x in ("int32", "float", "scale"))
         if self.per_row:
-            raw, corr = f(f"{base}_int32_raw"), f(f"{base}_zp_correction")
+            raw, corr, y_rows, out_shape = (f(f"{base}_{x}") for x in ("int32_raw", "zp_correction", "rows", "out_shape"))
+            n_out = self.add_init(f"{base}_n", np.array([w.shape[0] if transpose else w.shape[1]], np.int64))
             out.append(node("MatMulInteger", [aq, wq, "", wzp], [raw], f(f"{base}_MatMulInteger")))
             out.append(node("Mul", [azp, colsum], [corr], f(f"{base}_ZpCorrection")))
             out.append(node("Sub", [raw, corr], [acc], f(f"{base}_SubZp")))
-        else:
-            out.append(node("MatMulInteger", [aq, wq, azp, wzp], [acc], f(f"{base}_MatMulInteger")))
+            out.append(node("Cast", [acc], [acc_f], f(f"{base}_Cast"), to=TensorProto.FLOAT))
+            out.append(node("Mul", [ascale, wscale], [scale], f(f"{base}_ScaleMul")))
+            out.append(node("Mul", [acc_f, scale], [y_rows], f(f"{base}_Dequant")))
+            out.append(node("Concat", [lead, n_out], [out_shape], f(f"{base}_OutShape"), axis=0))
+            out.append(node("Reshape", [y_rows, out_shape], [y], f(f"{base}_Unrows")))
+            return
+        out.append(node("MatMulInteger", [aq, wq, azp, wzp], [acc], f(f"{base}_MatMulInteger")))
         out.append(node("Cast", [acc], [acc_f], f(f"{base}_Cast"), to=TensorProto.FLOAT))
         out.append(node("Mul", [ascale, wscale], [scale], f(f"{base}_ScaleMul")))
         out.append(node("Mul", [acc_f, scale], [y], f(f"{base}_Dequant")))
