@@ -58,15 +58,14 @@ def copy_tokenizer(hf_dir: Path, out_dir: Path) -> list[str]:
 
 def probe_rows(config: dict, count: int = 24, seed: int = 0) -> list[list[int]]:
     """Rows shaped like real pairs (three [CLS] marker ... [SEP] segments) with random
-    ordinary ids and varied lengths up to 2 x 200 tokens; the same rows every run."""
+    ordinary ids, segments of 1..199 tokens in every fourth row, else 1..39; the same
+    rows every run."""
     rng = np.random.default_rng(seed)
-    reserved = {config["cls_token_id"], config["sep_token_id"], config["pad_token_id"], 3,
-                config["source_prefix_id"], config["cand1_prefix_id"], config["cand2_prefix_id"]}
-    top = min(config["vocab_size"], min(config["source_prefix_id"], config["cand1_prefix_id"], config["cand2_prefix_id"]))
-    if top <= 16:  # markers at the start of a tiny vocab (the oracle): draw above them
-        ordinary = np.array([i for i in range(config["vocab_size"]) if i not in reserved])
-    else:
-        ordinary = np.array([i for i in range(top) if i not in reserved])
+    markers = [config["source_prefix_id"], config["cand1_prefix_id"], config["cand2_prefix_id"]]
+    # Specials are 0..3; the added tokens ([MASK] just before the markers, <|candidate|>
+    # just after) form one block around the markers: draw from everything else.
+    low, high = min(markers) - 1, max(markers) + 1
+    ordinary = np.array([i for i in range(4, config["vocab_size"]) if i < low or i > high])
     rows = []
     for i in range(count):
         lengths = rng.integers(1, 200 if i % 4 == 0 else 40, size=3)
