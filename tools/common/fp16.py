@@ -10,7 +10,9 @@ so integer results derived from it (bucket indices) are exactly those of the fp3
 Nodes kept in float32 even on activations (inputs Cast up, outputs Cast back down):
 LayerNormalization, Reduce*, Pow, Sqrt, Reciprocal, Softmax, LogSoftmax, Exp, Log,
 CumSum, plus any op type / node name the caller lists (e.g. T5's `wo` feed-forward output
-projection, which overflows fp16 in the big Flan-T5 checkpoints).
+projection, which overflows fp16 in the big Flan-T5 checkpoints). Cheap elementwise ops
+fed only by such float32 nodes stay float32 too (T5's RMS norm: Pow, ReduceMean, + eps,
+Sqrt all in float32).
 
 Constants fed to float16 nodes are clamped to the fp16 range (DeBERTa's and T5's mask fill
 value float32.min becomes -65504, not -inf); dynamic float32 values that are not
@@ -38,6 +40,10 @@ DEFAULT_KEEP_FP32_OPS = frozenset({
     "ReduceLogSumExp", "ReduceProd", "Pow", "Sqrt", "Reciprocal", "Softmax", "LogSoftmax",
     "Exp", "Log", "CumSum", "Range",
 })
+# Cheap elementwise ops that stay float32 when every activation they read comes from a
+# float32 node: keeps e.g. T5's `variance + eps` (between ReduceMean and Sqrt) in float32,
+# where an fp16 round trip would overflow for hidden states with RMS > 256.
+_FOLLOW_FP32_OPS = frozenset({"Add", "Sub", "Mul", "Div", "Neg", "Abs", "Max", "Min", "Clip"})
 # Inputs that ONNX requires to stay float32 whatever the data type (e.g. Resize's scales).
 _FLOAT32_ONLY_INPUTS = {"Resize": {1, 2}, "Upsample": {1}}
 FLOAT, FLOAT16 = TensorProto.FLOAT, TensorProto.FLOAT16
@@ -152,7 +158,7 @@ class _Fp16Converter:
         if n.op_type in self.keep_ops or n.domain not in ("", "ai.onnx") or _subgraphs(n):
             return False
         if n.op_type == "Constant":
-            return False  # decided from its consumers in `constant_precisions`
+            return False  # decided from its consumers in `convert_constants`
         if any(p.search(n.name) for p in self.keep_node_patterns):
             return False
         floats = [x for x in list(n.input) + list(n.output) if x and self.is_float(x)]
@@ -165,6 +171,7 @@ class _Fp16Converter:
             for n in graph.node:
                 if self.wants_fp16(n):
                     self.fp16_nodes.add(_key(n))
+        self.follow_fp32()
         needs16 = self.consumer_needs()
         self.convert_constants(needs16)
         # dtype each float value actually has after conversion
@@ -179,6 +186,20 @@ class _Fp16Converter:
         for graph in iter_graphs(self.model.graph):
             graph.ClearField("value_info")
         return self.model
+
+    def follow_fp32(self) -> None:
+        """Unmark fp16 elementwise nodes whose activation inputs all come from float32
+        nodes (in node order, so chains of them stay float32 too)."""
+        for graph in iter_graphs(self.model.graph):
+            fp32_made: set[str] = set()
+            for n in graph.node:
+                key = _key(n)
+                if key in self.fp16_nodes and n.op_type in _FOLLOW_FP32_OPS:
+                    hot = [x for x in n.input if x in self.tainted and self.is_float(x)]
+                    if hot and all(x in fp32_made for x in hot):
+                        self.fp16_nodes.discard(key)
+                if key not in self.fp16_nodes and n.op_type != "Constant":
+                    fp32_made.update(o for o in n.output if o in self.tainted and self.is_float(o))
 
     def consumer_needs(self) -> dict[str, set[int]]:
         """For each name, the float dtypes its consumers want (FLOAT16 for fp16 nodes)."""
@@ -246,7 +267,7 @@ class _Fp16Converter:
                 if self.actual[x] != want:
                     n.input[idx] = self.cast(out, casts, x, want)
             for sub in _subgraphs(n):
-                self.rewrite_subgraph_inputs(sub, casts)
+                self.keep_subgraph_inputs(sub)
                 self.rewrite_graph(sub, casts)
             if is16:
                 for o in n.output:
@@ -271,7 +292,7 @@ class _Fp16Converter:
         graph.ClearField("node")
         graph.node.extend(out)
 
-    def rewrite_subgraph_inputs(self, sub: GraphProto, casts: dict) -> None:
+    def keep_subgraph_inputs(self, sub: GraphProto) -> None:
         """Subgraph formal inputs (Loop/Scan) keep their declared dtype."""
         for i in sub.input:
             if i.type.tensor_type.elem_type == FLOAT:
