@@ -3,6 +3,7 @@
 # Deterministic: running it twice gives the same bytes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bash tools/common/ensure-python.sh
 PY=/usr/bin/python3
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 ORACLE=${ORACLE:-../shared/oracle/deberta}
