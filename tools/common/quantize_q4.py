@@ -14,7 +14,8 @@ Matrices with K < `min_k` or N < `min_n` (e.g. a 1-output head) stay fp32 MatMul
 Gather on a constant embedding table of at least `embedding_min_bytes` uses standard ONNX
 ops only (runs on every backend): rows are stored as uint8 with two 4-bit codes per byte
 (byte j holds column j in its low nibble and column j + D/2 in its high nibble, D padded
-to a block multiple), plus per-row, per-block fp16 scale and minimum:
+to a block multiple), plus per-row, per-block float32 scale and minimum (not fp16: a
+float16 Gather needs WebGPU's shader-f16, which many devices lack):
   P = Cast(Gather(packed, ids)); hi = Floor(P / 16); lo = P - 16 * hi
   rows = Concat(lo, hi) as [..., blocks, 32] * scale + minimum, reshaped to [..., D].
 
@@ -78,7 +79,7 @@ def dequantize_blocks_4bit(codes: np.ndarray, scale: np.ndarray, zp: np.ndarray,
 
 
 def quantize_table_4bit(table: np.ndarray, block_size: int, chunk_rows: int = 8192) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """table[V, D] -> (packed uint8 [V, Dp/2], scale f16 [V, blocks, 1], minimum f16 [V, blocks, 1]),
+    """table[V, D] -> (packed uint8 [V, Dp/2], scale f32 [V, blocks, 1], minimum f32 [V, blocks, 1]),
     row ~= code * scale + minimum per block of `block_size` columns. Row chunks keep the
     float temporaries small for 128k-row tables."""
     v, d = table.shape
@@ -87,16 +88,16 @@ def quantize_table_4bit(table: np.ndarray, block_size: int, chunk_rows: int = 81
         n_blocks += 1
     dp = n_blocks * block_size
     packed = np.empty((v, dp // 2), np.uint8)
-    scale_out = np.empty((v, n_blocks, 1), np.float16)
-    min_out = np.empty((v, n_blocks, 1), np.float16)
+    scale_out = np.empty((v, n_blocks, 1), np.float32)
+    min_out = np.empty((v, n_blocks, 1), np.float32)
     for start in range(0, v, chunk_rows):
         rows = table[start : start + chunk_rows]
         padded = np.zeros((rows.shape[0], dp), np.float32)
         padded[:, :d] = rows
         blocks = padded.reshape(rows.shape[0], n_blocks, block_size)
-        lo = blocks.min(axis=2, keepdims=True).astype(np.float16).astype(np.float32)
+        lo = blocks.min(axis=2, keepdims=True)
         hi = blocks.max(axis=2, keepdims=True)
-        scale = ((hi - lo) / np.float32(15)).astype(np.float16).astype(np.float32)
+        scale = ((hi - lo) / np.float32(15)).astype(np.float32)
         safe = np.where(scale > 0, scale, np.float32(1))
         codes = np.clip(np.rint((blocks - lo) / safe), 0, 15).astype(np.uint8).reshape(rows.shape[0], dp)
         packed[start : start + chunk_rows] = codes[:, : dp // 2] | (codes[:, dp // 2 :] << 4)
@@ -228,7 +229,7 @@ class _Q4Rewriter:
         base = n.name or y
         t = {x: self.namer.fresh(f"{base}_{x}") for x in (
             "packed", "packed_f", "hi_div", "hi", "hi16", "lo", "codes", "ids_shape", "block_shape",
-            "blocks", "scale16", "scale", "min16", "min", "scaled", "dequant", "row_shape", "rows", "slice")}
+            "blocks", "scale", "min", "scaled", "dequant", "row_shape", "rows", "slice")}
         c = {
             "sixteenth": self.add_init(f"{base}_c_sixteenth", np.array(1 / 16, np.float32)),
             "sixteen": self.add_init(f"{base}_c_sixteen", np.array(16, np.float32)),
@@ -247,10 +248,8 @@ class _Q4Rewriter:
             node("Shape", [ids], [t["ids_shape"]], f(f"{base}_IdsShape")),
             node("Concat", [t["ids_shape"], c["block"]], [t["block_shape"]], f(f"{base}_BlockShape"), axis=0),
             node("Reshape", [t["codes"], t["block_shape"]], [t["blocks"]], f(f"{base}_ToBlocks")),
-            node("Gather", [scale_name, ids], [t["scale16"]], f(f"{base}_GatherScale"), axis=0),
-            node("Cast", [t["scale16"]], [t["scale"]], f(f"{base}_CastScale"), to=TensorProto.FLOAT),
-            node("Gather", [min_name, ids], [t["min16"]], f(f"{base}_GatherMin"), axis=0),
-            node("Cast", [t["min16"]], [t["min"]], f(f"{base}_CastMin"), to=TensorProto.FLOAT),
+            node("Gather", [scale_name, ids], [t["scale"]], f(f"{base}_GatherScale"), axis=0),
+            node("Gather", [min_name, ids], [t["min"]], f(f"{base}_GatherMin"), axis=0),
             node("Mul", [t["blocks"], t["scale"]], [t["scaled"]], f(f"{base}_Scale")),
             node("Add", [t["scaled"], t["min"]], [t["dequant"]], f(f"{base}_AddMin")),
             node("Concat", [t["ids_shape"], c["width"]], [t["row_shape"]], f(f"{base}_RowShape"), axis=0),
