@@ -1,5 +1,6 @@
 import { BlenderError, isBlenderError } from './errors';
 import type { PairRowBuilder, PairTexts } from './encode';
+import { yieldToHost } from './yield-to-host';
 import { planBatches, type BatchLimits } from './schedule';
 import type { ComputeProgress } from './types';
 
@@ -64,6 +65,7 @@ export async function scorePairs(
   const copies = new Array<number>(distinct.length).fill(0);
   for (const slot of slotOf) copies[slot]!++;
   for (const batch of planBatches(distinct.map((pair) => rows.pairLength(pair)), settings)) {
+    await yieldToHost();
     throwIfAborted(settings.signal);
     const batchRows = batch.indices.map((i) => rows.pairRow(distinct[i]!));
     const { inputIds, attentionMask } = packBatch(batchRows, batch.paddedLength, rows.padId);
