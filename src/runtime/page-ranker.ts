@@ -33,7 +33,7 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
   const files = await storeModelFiles(store, url, timings, onLoad && ((event) => onLoad({ ...event, role: ROLE })));
   const available = await availableRankerDtypes(files);
 
-  const open = async (choice: BackendChoice): Promise<LoadedRanker> => {
+  const open = async (choice: BackendChoice): Promise<LoadedRanker & { firstRunMs: number }> => {
     let sessionStarted = 0;
     // Session creation starts once the graph's bytes are in hand.
     const graphFiles: ModelFiles = {
@@ -47,33 +47,39 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
     };
     const loaded = await loadRanker(graphFiles, ort, choice.dtype, { executionProviders: [choice.backend], graphOptimizationLevel: 'all' });
     timings.sessionMs += performance.now() - sessionStarted;
+    // One pass now: a backend that opens but cannot run (a kernel the adapter lacks) fails
+    // here rather than in the first call, the first call does not pay for kernel
+    // compilation, and info() can report what that first run cost.
+    const warmStarted = performance.now();
+    try {
+      await loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true });
+    } catch (error) {
+      await loaded.session.release().catch(() => undefined);
+      throw error;
+    }
+    const firstRunMs = performance.now() - warmStarted;
     onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'ready' });
-    return loaded;
+    return { ...loaded, firstRunMs };
   };
 
   let choice = chooseBackend({ device: request.device, dtype: request.dtype, webgpu: request.webgpu, available });
-  let loaded: LoadedRanker;
+  let loaded: LoadedRanker & { firstRunMs: number };
   try {
     loaded = await open(choice);
   } catch (error) {
     // Only `auto` may fall back: a forced WebGPU that fails is the caller's answer.
-    if (choice.backend !== 'webgpu' || request.device !== 'auto' || !isBlenderError(error) || error.code !== 'MODEL_LOAD_FAILED') {
-      throw error;
-    }
-    const reason = `WASM: the WebGPU session failed (${error.message})`;
+    if (choice.backend !== 'webgpu' || request.device !== 'auto' || !isBlenderError(error)) throw error;
+    if (error.code !== 'MODEL_LOAD_FAILED' && error.code !== 'INFERENCE_FAILED') throw error;
+    const reason = `WASM: WebGPU could not run the model (${error.message})`;
     onLoad?.({ stage: 'fallback', role: ROLE, from: 'webgpu', to: 'wasm', reason });
     choice = { ...chooseBackend({ device: 'wasm', dtype: request.dtype, webgpu: request.webgpu, available }), reason };
     loaded = await open(choice);
   }
 
-  // One pass now: the first user call does not pay for kernel compilation, and info() can
-  // report what that first run cost.
-  const warmStarted = performance.now();
-  await loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true });
-  const firstRunMs = performance.now() - warmStarted;
   const baseline = { ...loaded.engine.stats };
   const loadMs = performance.now() - started;
   const final = choice;
+  const { firstRunMs } = loaded;
 
   return {
     ...loaded,
