@@ -123,16 +123,23 @@ class _Q8Rewriter:
             out.append(node("DynamicQuantizeLinear", [a], [q, s, zp], f(f"{a}_DynamicQuantizeLinear")))
             act_cache[a] = (q, s, zp, "")
             return act_cache[a]
-        # Rows = every leading index: work on A as [M, K] so one QuantizeLinear with a
-        # per-axis (axis 0) scale quantizes each row in a single pass.
+        # Rows = every leading index: work on A as [M, K] so each row gets its own scale
+        # and zero point, broadcast as [M, 1] columns.
         c = self.row_constants()
         t = {x: f(f"{a}_{x}") for x in (
-            "rows", "row_min", "row_max", "lo", "hi", "range", "scale_raw", "scale", "neg_lo", "zp_raw",
-            "zp_round", "zp_f", "zp_u8", "zp_i32", "zp_col", "scale_col", "quant", "shape", "lead")}
+            "rows", "stat_rows", "padded_min", "padded_max", "row_min", "row_max", "lo", "hi", "range",
+            "scale_raw", "scale", "neg_lo", "zp_raw", "zp_round", "zp_f", "zp_i32", "zp_col", "zp_f_col",
+            "scale_col", "scaled", "rounded", "shifted", "clipped", "quant", "shape", "lead")}
         out += [
             node("Reshape", [a, self.rows_shape(k)], [t["rows"]], f(f"{a}_AsRows")),
-            *self.reduce("ReduceMin", t["rows"], t["row_min"], f(f"{a}_RowMin")),
-            *self.reduce("ReduceMax", t["rows"], t["row_max"], f(f"{a}_RowMax")),
+            # Statistics over the rows plus one zero row, then that row dropped: onnxruntime
+            # reduces an empty [0, K] input to the wrong shape, and a decoder step can have no
+            # rows (a cross-attention projection with nothing new to project).
+            node("Concat", [t["rows"], self.zero_row(k)], [t["stat_rows"]], f(f"{a}_StatRows"), axis=0),
+            *self.reduce("ReduceMin", t["stat_rows"], t["padded_min"], f(f"{a}_PaddedMin")),
+            *self.reduce("ReduceMax", t["stat_rows"], t["padded_max"], f(f"{a}_PaddedMax")),
+            node("Slice", [t["padded_min"], c["first"], c["last_axis"]], [t["row_min"]], f(f"{a}_RowMin")),
+            node("Slice", [t["padded_max"], c["first"], c["last_axis"]], [t["row_max"]], f(f"{a}_RowMax")),
             node("Min", [t["row_min"], c["zero"]], [t["lo"]], f(f"{a}_RowLo")),
             node("Max", [t["row_max"], c["zero"]], [t["hi"]], f(f"{a}_RowHi")),
             node("Sub", [t["hi"], t["lo"]], [t["range"]], f(f"{a}_RowRange")),
@@ -143,11 +150,17 @@ class _Q8Rewriter:
             node("Div", [t["neg_lo"], t["scale"]], [t["zp_raw"]], f(f"{a}_RowZpRaw")),
             node("Round", [t["zp_raw"]], [t["zp_round"]], f(f"{a}_RowZpRound")),
             node("Clip", [t["zp_round"], c["zero"], c["levels"]], [t["zp_f"]], f(f"{a}_RowZpClip")),
-            node("Cast", [t["zp_f"]], [t["zp_u8"]], f(f"{a}_RowZpU8"), to=TensorProto.UINT8),
             node("Cast", [t["zp_f"]], [t["zp_i32"]], f(f"{a}_RowZpI32"), to=TensorProto.INT32),
             node("Unsqueeze", [t["zp_i32"], c["last_axis"]], [t["zp_col"]], f(f"{a}_RowZpCol")),
             node("Unsqueeze", [t["scale"], c["last_axis"]], [t["scale_col"]], f(f"{a}_RowScaleCol")),
-            node("QuantizeLinear", [t["rows"], t["scale"], t["zp_u8"]], [t["quant"]], f(f"{a}_Quant"), axis=0),
+            # QuantizeLinear by hand (round half to even, + zp, saturate): a per-axis
+            # QuantizeLinear rejects the empty row sets a decoder step can produce.
+            node("Unsqueeze", [t["zp_f"], c["last_axis"]], [t["zp_f_col"]], f(f"{a}_RowZpFCol")),
+            node("Div", [t["rows"], t["scale_col"]], [t["scaled"]], f(f"{a}_QuantScale")),
+            node("Round", [t["scaled"]], [t["rounded"]], f(f"{a}_QuantRound")),
+            node("Add", [t["rounded"], t["zp_f_col"]], [t["shifted"]], f(f"{a}_QuantShift")),
+            node("Clip", [t["shifted"], c["zero"], c["levels"]], [t["clipped"]], f(f"{a}_QuantClip")),
+            node("Cast", [t["clipped"]], [t["quant"]], f(f"{a}_Quant"), to=TensorProto.UINT8),
             node("Shape", [a], [t["shape"]], f(f"{a}_Shape")),
             node("Slice", [t["shape"], c["first"], c["last_axis"], c["first"]], [t["lead"]], f(f"{a}_LeadShape")),
         ]
@@ -167,6 +180,14 @@ class _Q8Rewriter:
         if k not in self._rows_shapes:
             self._rows_shapes[k] = self.add_init(f"q8_rows_shape_{k}", np.array([-1, k], np.int64))
         return self._rows_shapes[k]
+
+    def zero_row(self, k: int) -> str:
+        """Initializer zeros [1, k]."""
+        if not hasattr(self, "_zero_rows"):
+            self._zero_rows: dict[int, str] = {}
+        if k not in self._zero_rows:
+            self._zero_rows[k] = self.add_init(f"q8_zero_row_{k}", np.zeros((1, k), np.float32))
+        return self._zero_rows[k]
 
     def row_constants(self) -> dict[str, str]:
         if not hasattr(self, "_row_constants"):
@@ -200,7 +221,8 @@ class _Q8Rewriter:
             out.append(node("Mul", [ascale, wscale], [scale], f(f"{base}_ScaleMul")))
             out.append(node("Mul", [acc_f, scale], [y_rows], f(f"{base}_Dequant")))
             out.append(node("Concat", [lead, n_out], [out_shape], f(f"{base}_OutShape"), axis=0))
-            out.append(node("Reshape", [y_rows, out_shape], [y], f(f"{base}_Unrows")))
+            # allowzero: an empty leading dim is a real 0, not "copy the input's dim".
+            out.append(node("Reshape", [y_rows, out_shape], [y], f(f"{base}_Unrows"), allowzero=1))
             return
         out.append(node("MatMulInteger", [aq, wq, azp, wzp], [acc], f(f"{base}_MatMulInteger")))
         out.append(node("Cast", [acc], [acc_f], f(f"{base}_Cast"), to=TensorProto.FLOAT))
