@@ -1,30 +1,19 @@
 // The page's ranker (WebGPU on SwiftShader, or WASM) against onnxruntime-node on the golden
 // pairs: same fp32 model, same rows, logits within 1e-4.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { createBlender as createNodeBlender } from '../src/node/index';
+import { goldens, TINY_PAIRRM } from '../test/models/pairrm-golden';
 
-interface GoldenPair {
-  name: string;
-  instruction: string;
-  input: string;
-  candidate1: string;
-  candidate2: string;
-  logit: number;
-}
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const golden = JSON.parse(readFileSync(`${ROOT}/test/golden/pairrm.json`, 'utf8')) as { pairs: GoldenPair[] };
 const columns = {
-  instructions: golden.pairs.map((pair) => pair.instruction),
-  inputs: golden.pairs.map((pair) => pair.input),
-  a: golden.pairs.map((pair) => pair.candidate1),
-  b: golden.pairs.map((pair) => pair.candidate2),
+  instructions: goldens.pairs.map((pair) => pair.instruction),
+  inputs: goldens.pairs.map((pair) => pair.input),
+  a: goldens.pairs.map((pair) => pair.candidate1),
+  b: goldens.pairs.map((pair) => pair.candidate2),
 };
 
 async function nodeLogits(): Promise<number[]> {
-  const blender = await createNodeBlender({ ranker: `${ROOT}/public/models/tiny-pairrm`, dtype: 'fp32' });
+  const blender = await createNodeBlender({ ranker: TINY_PAIRRM, dtype: 'fp32' });
   try {
     return (await blender.compare(columns.inputs, columns.a, columns.b, {
       mode: '[A,B]',
@@ -53,7 +42,7 @@ test('the page ranker reproduces onnxruntime-node on every golden pair (fp32)', 
   }, columns);
 
   expect(result.backend).toBe(testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm');
-  expect(result.logits).toHaveLength(golden.pairs.length);
+  expect(result.logits).toHaveLength(goldens.pairs.length);
   const worst = Math.max(...result.logits.map((logit, i) => Math.abs(logit - expected[i]!)));
   testInfo.annotations.push({ type: 'max |page - node| logit', description: worst.toExponential(2) });
   expect(worst).toBeLessThanOrEqual(1e-4);

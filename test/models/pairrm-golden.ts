@@ -2,8 +2,9 @@
 // the PyTorch model) and the tiny model folder it was made for.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const REPO = join(__dirname, '../..');
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const TINY_PAIRRM = join(REPO, 'public/models/tiny-pairrm');
 
 export interface GoldenPair {

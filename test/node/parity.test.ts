@@ -1,23 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeText } from '../../src/engine/encode';
 import type { NodeBlender } from '../../src/node';
+import { goldens } from '../models/pairrm-golden';
 import { tinyBlender, tinyRows } from './tiny-model';
 
 // test/golden/pairrm.json: texts, the reference rule's ids and fp32 PyTorch logits, made by
 // the Python tooling (sentencepiece + tools/pairrm/model.py), independent of this code.
-interface GoldenPair {
-  name: string;
-  instruction: string;
-  input: string;
-  candidate1: string;
-  candidate2: string;
-  content_ids: { source: number[]; candidate1: number[]; candidate2: number[] };
-  input_ids: number[];
-  logit: number;
-}
-const golden = JSON.parse(readFileSync('test/golden/pairrm.json', 'utf8')) as { pairs: GoldenPair[] };
-const pairs = golden.pairs;
+const pairs = goldens.pairs;
 
 let blender: NodeBlender;
 beforeAll(async () => {

@@ -3,19 +3,12 @@ import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { RankingEngine } from '../../src/engine/engine';
 import { createRankerSession, rankerFile } from '../../src/runtime/ort-sessions';
+import { goldens } from '../models/pairrm-golden';
 import { TINY_PAIRRM, tinyRows } from './tiny-model';
 
 // The worker hosts the same engine on onnxruntime-web. Its WASM backend also runs in Node:
 // the engine, the session seam and the tokenizer on the page's runtime, against the goldens.
-interface GoldenPair {
-  name: string;
-  instruction: string;
-  input: string;
-  candidate1: string;
-  candidate2: string;
-  logit: number;
-}
-const { pairs } = JSON.parse(readFileSync('test/golden/pairrm.json', 'utf8')) as { pairs: GoldenPair[] };
+const { pairs } = goldens;
 
 describe('the engine on onnxruntime-web (WASM, as in the worker)', () => {
   it('reproduces the golden fp32 logits to 1e-4', async () => {
