@@ -43,12 +43,12 @@ def copy_tokenizer(hf_dir: Path, out_dir: Path) -> list[str]:
             shutil.copyfile(hf_dir / name, out_dir / name)
             copied.append(name)
     if (hf_dir / "spm.model").exists():
-        write_json(out_dir / "tokenizer.json", tokenizer_json_from_spm(hf_dir / "spm.model", hf_dir))
+        write_json(out_dir / "tokenizer.json", tokenizer_json_from_spm(hf_dir / "spm.model", hf_dir), compact=True)
         copied.append("tokenizer.json (converted from spm.model)")
     elif (hf_dir / "tokenizer.json").exists():
         shipped = json.loads((hf_dir / "tokenizer.json").read_text())
         if shipped.get("model", {}).get("type") == "Unigram":
-            write_json(out_dir / "tokenizer.json", plain_text_safe(shipped))
+            write_json(out_dir / "tokenizer.json", plain_text_safe(shipped), compact=True)
             copied.append("tokenizer.json (plain-text edits)")
         else:
             shutil.copyfile(hf_dir / "tokenizer.json", out_dir / "tokenizer.json")

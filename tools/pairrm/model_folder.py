@@ -30,8 +30,10 @@ def pairrm_config(raw: dict, source_max_length: int, candidate_max_length: int) 
     return config
 
 
-def write_json(path: Path, value: object) -> None:
-    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+def write_json(path: Path, value: object, compact: bool = False) -> None:
+    """compact: no indentation (tokenizer.json: ~15% smaller, it is downloaded)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(value, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n")
 
 
 def write_onnx_files(
