@@ -4,7 +4,10 @@
  */
 import * as Comlink from 'comlink';
 import { BlenderError } from '../engine/errors';
+import { bestOfN } from '../engine/best-of-n';
 import type {
+  BestOfNOptions,
+  BestOfNResult,
   Blender,
   CompareConversationsOptions,
   CompareOptions,
@@ -134,6 +137,11 @@ class WorkerBlender implements BrowserBlender {
 
   rankAndFuse(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankAndFuseOptions) {
     return this.invoke('rankAndFuse', [inputs, candidates], options) as Promise<RankAndFuseResult>;
+  }
+
+  /** Runs here: `generate` is the page's own function; only the ranking goes to the worker. */
+  bestOfN(prompts: readonly string[], options: BestOfNOptions): Promise<BestOfNResult> {
+    return bestOfN(this, prompts, options);
   }
 
   async info(): Promise<BrowserInfo> {

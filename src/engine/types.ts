@@ -89,18 +89,55 @@ export interface RankWithRefOptions extends CallOptions, WithInstructions {
 }
 
 export interface FuseOptions extends CallOptions, WithInstructions {
+  /** Most generated tokens per input (default 128, the reference's). */
   maxNewTokens?: number;
+  /** 1 = greedy; more = beam search with that many beams (default 4, the reference's). */
   numBeams?: number;
+  /**
+   * Streams each input's fused text: called with the text added since the last call, so the
+   * pieces of one input concatenate to its result. Greedy (numBeams 1) streams token by
+   * token; beam search calls it once per input with the whole text at the end.
+   */
   onToken?: (inputIndex: number, text: string) => void;
 }
 
 export interface RankAndFuseOptions extends FuseOptions {
+  /** How many of the best-ranked candidates are fused (default 3, the reference's). */
   topK?: number;
 }
 
 export interface RankAndFuseResult {
   fused: string[];
   ranks: number[][];
+  /** The fused candidates per input, best first. */
+  topCandidates: string[][];
+}
+
+/**
+ * The caller's generator for `bestOfN`: any LLM, local or remote. Returns `n` candidate
+ * answers to `prompt` (instruction + "\n" + input, or the input alone without instruction).
+ */
+export type BestOfNGenerate = (prompt: string, n: number) => Promise<readonly string[]> | readonly string[];
+
+export interface BestOfNOptions extends CallOptions, WithInstructions {
+  generate: BestOfNGenerate;
+  /** Candidates per prompt (default 5, the reference's). */
+  n?: number;
+  /** `bubble` (default, the reference's): finds the best in 2(n-1) passes; `full`: ranks all. */
+  strategy?: RankStrategy;
+  /** Seed of the `bubble` order (default 0). */
+  seed?: number;
+}
+
+export interface BestOfNResult {
+  /** The best candidate per prompt. */
+  best: string[];
+  /** Every candidate per prompt, best first (with `bubble` only the first is ordered). */
+  ranked: string[][];
+  /** Ranks of the candidates in generation order (1 = best). */
+  ranks: number[][];
+  /** The candidates as generated. */
+  candidates: string[][];
 }
 
 /** PairRM fields of a ranker's config.json: marker ids and length limits. */
@@ -159,6 +196,8 @@ export interface Blender<Info> extends Ranker {
     candidates: readonly (readonly string[])[],
     options?: RankAndFuseOptions,
   ): Promise<RankAndFuseResult>;
+  /** Generates n candidates per prompt with the caller's `generate`, ranks them with PairRM. */
+  bestOfN(prompts: readonly string[], options: BestOfNOptions): Promise<BestOfNResult>;
   info(): Promise<Info>;
   dispose(): Promise<void>;
 }

@@ -1,9 +1,13 @@
 import * as ort from 'onnxruntime-node';
 import { ENGINE_DEFAULTS } from '../engine/call-options';
 import { BlenderError } from '../engine/errors';
-import type { Blender, Ranker, RankerInfo } from '../engine/types';
+import { bestOfN } from '../engine/best-of-n';
+import { rankAndFuse } from '../engine/rank-and-fuse';
+import type { BestOfNOptions, BestOfNResult, Blender, FuseOptions, RankAndFuseOptions, RankAndFuseResult, Ranker, RankerInfo } from '../engine/types';
+import type { LoadedFuser } from '../runtime/fuser';
 import { loadRanker, type LoadedRanker } from '../runtime/model-files';
 import { diskModelFiles } from './disk-model-files';
+import { loadNodeFuser } from './node-fuser';
 import { resolveNodeOptions, type NodeBlenderOptions } from './node-blender-options';
 
 export interface NodeBlenderInfo {
@@ -14,7 +18,19 @@ export interface NodeBlenderInfo {
   reason: string;
   threads: number | 'onnxruntime default';
   ranker: RankerInfo | null;
-  fuser: null;
+  fuser: NodeFuserInfo | null;
+}
+
+export interface NodeFuserInfo {
+  source: string;
+  /** The encoder and decoder graphs loaded, relative to the folder. */
+  files: string[];
+  dtype: string;
+  device: 'cpu';
+  loadMs: number;
+  /** Inputs fused so far, and time spent generating. */
+  generations: number;
+  computeMs: number;
 }
 
 export type NodeBlender = Blender<NodeBlenderInfo>;
@@ -38,7 +54,14 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
     resolved.ranker === null
       ? null
       : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults);
-  return new NodeBlenderImpl(ranker, resolved.ranker ?? '', `cpu (onnxruntime-node); ${resolved.dtypeReason}`, resolved.threads);
+  let fuser: LoadedFuser | null = null;
+  try {
+    fuser = resolved.fuser === null ? null : await loadNodeFuser(resolved.fuser, resolved.dtype, resolved.threads);
+  } catch (error) {
+    await ranker?.session.release();
+    throw error;
+  }
+  return new NodeBlenderImpl(ranker, fuser, resolved.ranker ?? '', `cpu (onnxruntime-node); ${resolved.dtypeReason}`, resolved.threads);
 }
 
 class NodeBlenderImpl implements NodeBlender {
@@ -46,6 +69,7 @@ class NodeBlenderImpl implements NodeBlender {
 
   constructor(
     private readonly ranker: LoadedRanker | null,
+    private readonly fuser: LoadedFuser | null,
     private readonly rankerSource: string,
     private readonly reason: string,
     private readonly threads: number | undefined,
@@ -57,14 +81,21 @@ class NodeBlenderImpl implements NodeBlender {
     this.withRanker((engine) => engine.compareConversations(...args));
   rankWithRef: Ranker['rankWithRef'] = (...args) => this.withRanker((engine) => engine.rankWithRef(...args));
 
-  async fuse(): Promise<string[]> {
-    this.checkAlive();
-    throw new BlenderError('FUSER_NOT_LOADED', 'no fuser is configured (createBlender({ fuser }))', 'fuser');
+  async fuse(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: FuseOptions): Promise<string[]> {
+    return this.requireFuser('fuse').engine.fuse(inputs, candidates, options);
   }
 
-  async rankAndFuse(): Promise<never> {
-    this.checkAlive();
-    throw new BlenderError('FUSER_NOT_LOADED', 'rankAndFuse needs a fuser; none is configured (createBlender({ fuser }))', 'fuser');
+  async rankAndFuse(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options?: RankAndFuseOptions,
+  ): Promise<RankAndFuseResult> {
+    const fuser = this.requireFuser('rankAndFuse');
+    return this.withRanker((engine) => rankAndFuse(engine, fuser.engine, inputs, candidates, options));
+  }
+
+  bestOfN(prompts: readonly string[], options: BestOfNOptions): Promise<BestOfNResult> {
+    return this.withRanker((engine) => bestOfN(engine, prompts, options));
   }
 
   async info(): Promise<NodeBlenderInfo> {
@@ -86,7 +117,15 @@ class NodeBlenderImpl implements NodeBlender {
         passes: ranker.engine.stats.passes,
         computeMs: ranker.engine.stats.computeMs,
       },
-      fuser: null,
+      fuser: this.fuser && {
+        source: this.fuser.source,
+        files: [...this.fuser.files],
+        dtype: this.fuser.dtype,
+        device: 'cpu',
+        loadMs: this.fuser.loadMs,
+        generations: this.fuser.engine.stats.generations,
+        computeMs: this.fuser.engine.stats.computeMs,
+      },
     };
   }
 
@@ -94,6 +133,15 @@ class NodeBlenderImpl implements NodeBlender {
     if (this.disposed) return;
     this.disposed = true;
     await this.ranker?.session.release();
+    await this.fuser?.model.dispose();
+  }
+
+  private requireFuser(method: string): LoadedFuser {
+    this.checkAlive();
+    if (!this.fuser) {
+      throw new BlenderError('FUSER_NOT_LOADED', `${method} needs a fuser; none is configured (createBlender({ fuser }))`, 'fuser');
+    }
+    return this.fuser;
   }
 
   private async withRanker<T>(call: (engine: LoadedRanker['engine']) => Promise<T>): Promise<T> {

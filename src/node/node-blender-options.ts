@@ -8,11 +8,11 @@ export type NodeDtype = Dtype | 'auto';
 export interface NodeBlenderOptions {
   /** Ranker model folder (relative to the current directory, or absolute), or null for none. */
   ranker?: string | null;
-  /** Fuser model folder; the Node fuser is not available yet, so only null is accepted. */
+  /** GenFuser model folder (transformers.js layout), or null for none. */
   fuser?: string | null;
   /** Node runs on onnxruntime-node's CPU provider: 'auto' = 'cpu'. */
   device?: NodeDevice;
-  /** Which ranker graph to load; 'auto' = fp32 (the fastest exact choice on a CPU). */
+  /** Which ranker and fuser graphs to load; 'auto' = fp32 (the fastest exact choice on a CPU). */
   dtype?: NodeDtype;
   /** onnxruntime-node intra-op threads; default: onnxruntime's own (all cores). */
   threads?: number;
@@ -24,6 +24,7 @@ export interface NodeBlenderOptions {
 
 export interface ResolvedNodeOptions {
   ranker: string | null;
+  fuser: string | null;
   dtype: Dtype;
   dtypeReason: string;
   threads: number | undefined;
@@ -40,8 +41,9 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
   if (ranker !== null && (typeof ranker !== 'string' || ranker.length === 0)) {
     throw new BlenderError('INVALID_OPTION', 'options.ranker must be a model folder path or null', 'options.ranker');
   }
-  if (opts.fuser !== undefined && opts.fuser !== null) {
-    throw new BlenderError('INVALID_OPTION', 'the fuser is not available in Node yet: pass fuser: null', 'options.fuser');
+  const fuser = opts.fuser ?? null;
+  if (fuser !== null && (typeof fuser !== 'string' || fuser.length === 0)) {
+    throw new BlenderError('INVALID_OPTION', 'options.fuser must be a model folder path or null', 'options.fuser');
   }
   const device = opts.device ?? 'auto';
   if (device !== 'auto' && device !== 'cpu') {
@@ -57,6 +59,7 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
   }
   return {
     ranker,
+    fuser,
     dtype: dtype === 'auto' ? 'fp32' : dtype,
     dtypeReason: dtype === 'auto' ? "dtype 'auto' is fp32 in Node (exact, and the fastest on CPU)" : 'as asked',
     threads: checkIntegerOption(opts.threads, 'threads', 1),

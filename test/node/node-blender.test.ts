@@ -18,7 +18,7 @@ describe('createBlender (Node)', () => {
     ['an unknown dtype', { ranker: TINY_PAIRRM, dtype: 'int3' }, 'INVALID_OPTION', 'options.dtype'],
     ['a ranker that is not a string', { ranker: 42 }, 'INVALID_OPTION', 'options.ranker'],
     ['a folder that is not a model', { ranker: 'test/engine' }, 'MODEL_INVALID', 'ranker'],
-    ['a fuser (not available in Node yet)', { ranker: null, fuser: 'public/models/tiny-fuser' }, 'INVALID_OPTION', 'options.fuser'],
+    ['a fuser that is not a string', { ranker: null, fuser: 42 }, 'INVALID_OPTION', 'options.fuser'],
     ['threads 0', { ranker: TINY_PAIRRM, threads: 0 }, 'INVALID_OPTION', 'options.threads'],
   ];
   it.each(bad)('rejects %s', async (_name, options, code, argument) => {

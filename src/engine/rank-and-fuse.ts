@@ -1,0 +1,37 @@
+import { topK } from './aggregate';
+import type { FusionEngine } from './fusion-engine';
+import { readFuseRun } from './fusion-engine';
+import type { RankAndFuseOptions, RankAndFuseResult, Ranker } from './types';
+import { checkCandidateLists, checkInstructions, checkIntegerOption, checkStringList } from './validate';
+
+/** Reference default of rank_and_fuse's top_k. */
+export const DEFAULT_TOP_K = 3;
+
+/**
+ * rank_and_fuse (REFERENCE.md §5): full rank with PairRM, the `topK` best candidates per
+ * input (best first), fused with GenFuser. `signal`, `instructions` and `onProgress` apply
+ * to both stages; `batchSize`/`tokenBudget` to both, each within its own model.
+ */
+export async function rankAndFuse(
+  ranker: Ranker,
+  fusion: FusionEngine,
+  inputs: readonly string[],
+  candidates: readonly (readonly string[])[],
+  options?: RankAndFuseOptions,
+): Promise<RankAndFuseResult> {
+  const { run, opts } = readFuseRun<RankAndFuseOptions>(options, ['topK']);
+  const k = checkIntegerOption(opts.topK, 'topK', 1) ?? DEFAULT_TOP_K;
+  checkStringList(inputs, 'inputs');
+  checkCandidateLists(candidates, 'candidates', inputs.length);
+  checkInstructions(opts.instructions, inputs.length);
+  const ranks = await ranker.rank(inputs, candidates, {
+    instructions: opts.instructions ?? null,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
+    ...(opts.tokenBudget !== undefined ? { tokenBudget: opts.tokenBudget } : {}),
+  });
+  const topCandidates = topK(ranks, candidates, k);
+  const fused = await fusion.fuseChecked(inputs, topCandidates, opts.instructions ?? null, run);
+  return { fused, ranks, topCandidates };
+}

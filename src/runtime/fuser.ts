@@ -1,0 +1,81 @@
+/**
+ * Loading GenFuser (a Flan-T5 export in transformers.js's layout) with transformers.js,
+ * whatever hosts it: Node reads the folder from disk, the page's worker serves the files
+ * from its model store (src/runtime/fuser-store-cache.ts). The host sets transformers.js's
+ * `env` (where files may come from) before calling this.
+ */
+import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
+import { BlenderError } from '../engine/errors';
+import { readFuserConfig, type FuseTokenizer } from '../engine/fuse-prompt';
+import { FusionEngine, type FuserGenerator } from '../engine/fusion-engine';
+import type { Dtype } from './backend-choice';
+import { seq2seqGenerator } from './fuser-generator';
+import type { Seq2SeqModel } from './seq2seq-generate';
+
+export type FuserDevice = 'cpu' | 'webgpu' | 'wasm';
+
+export interface FuserLoadOptions {
+  device: FuserDevice;
+  dtype: Dtype;
+  /** onnxruntime session options (threads in Node). */
+  sessionOptions?: Record<string, unknown>;
+}
+
+export interface LoadedFuser {
+  engine: FusionEngine;
+  /** The engine's parts, for hosts and tests that build their own. */
+  generator: FuserGenerator;
+  tokenizer: FuseTokenizer;
+  model: Seq2SeqModel & { dispose(): Promise<unknown> };
+  source: string;
+  device: FuserDevice;
+  dtype: Dtype;
+  /** The graphs loaded, relative to the folder. */
+  files: string[];
+  loadMs: number;
+}
+
+/** transformers.js's file suffix per dtype (its DEFAULT_DTYPE_SUFFIX_MAPPING). */
+const SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
+
+/** The encoder and merged decoder graphs of a dtype (the files a fuser needs besides JSON). */
+export function fuserFiles(dtype: Dtype): string[] {
+  return ['encoder_model', 'decoder_model_merged'].map((graph) => `onnx/${graph}${SUFFIX[dtype]}.onnx`);
+}
+
+/** `source`: an absolute folder path (Node) or an absolute URL (pages). */
+export async function loadFuser(source: string, options: FuserLoadOptions): Promise<LoadedFuser> {
+  const started = performance.now();
+  let model: LoadedFuser['model'];
+  let tokenizer: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+  try {
+    [model, tokenizer] = await Promise.all([
+      AutoModelForSeq2SeqLM.from_pretrained(source, {
+        device: options.device,
+        dtype: options.dtype,
+        ...(options.sessionOptions ? { session_options: options.sessionOptions } : {}),
+      }) as unknown as Promise<LoadedFuser['model']>,
+      AutoTokenizer.from_pretrained(source),
+    ]);
+  } catch (error) {
+    if (error instanceof BlenderError) throw error;
+    throw new BlenderError('MODEL_LOAD_FAILED', `could not load the fuser from ${source}: ${error instanceof Error ? error.message : String(error)}`, 'fuser', { cause: error });
+  }
+  const config = readFuserConfig(model.config, source);
+  const fuseTokenizer: FuseTokenizer = {
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    decode: (ids, skipSpecialTokens) => tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens }),
+  };
+  const generator = seq2seqGenerator(model);
+  return {
+    engine: new FusionEngine(generator, fuseTokenizer, config),
+    generator,
+    tokenizer: fuseTokenizer,
+    model,
+    source,
+    device: options.device,
+    dtype: options.dtype,
+    files: fuserFiles(options.dtype),
+    loadMs: performance.now() - started,
+  };
+}
