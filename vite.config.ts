@@ -7,11 +7,17 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-// `vite build --mode node` builds the Node entry (llm-blender-web/node): one ES module with
-// every dependency left external, for Node 20.
+// `vite build --mode node` builds the Node entry (llm-blender-web/node) and the
+// `llm-blender-web` command: ES modules with every dependency left external, for Node 20.
 const nodeLibrary = defineConfig({
   publicDir: false,
-  build: { ssr: 'src/node/index.ts', outDir: 'dist/node', target: 'node20', emptyOutDir: true },
+  build: {
+    ssr: true,
+    outDir: 'dist/node',
+    target: 'node20',
+    emptyOutDir: true,
+    rollupOptions: { input: { index: 'src/node/index.ts', bin: 'src/node/bin.ts' } },
+  },
 });
 
 const app = defineConfig({
