@@ -7,9 +7,11 @@ import * as Comlink from 'comlink';
 import { createStore, del, get, keys, set } from 'idb-keyval';
 import type { BrowserInfo, WireResult, WorkerApi } from '../src/client/protocol';
 import { BlenderError, isBlenderError } from '../src/engine/errors';
-import type { Ranker } from '../src/engine/types';
+import { rankAndFuse } from '../src/engine/rank-and-fuse';
+import type { FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/backend-choice';
 import { ModelStore } from '../src/runtime/model-store';
+import { loadPageFuser, type PageFuser } from '../src/runtime/fuser-page';
 import { loadPageRanker, type PageRanker } from '../src/runtime/page-ranker';
 import { chooseWasmThreads } from '../src/runtime/wasm-threads';
 import { probeWebGpu, type WebGpuProbe } from '../src/runtime/webgpu-probe';
@@ -33,6 +35,7 @@ ort.env.wasm.numThreads = wasm.threads;
 
 let webgpu: WebGpuProbe | null = null;
 let ranker: PageRanker | null = null;
+let fuser: PageFuser | null = null;
 const running = new Map<number, AbortController>();
 
 async function wire<T>(work: () => T | Promise<T>): Promise<WireResult<T>> {
@@ -43,6 +46,18 @@ async function wire<T>(work: () => T | Promise<T>): Promise<WireResult<T>> {
     const message = error instanceof Error ? error.message : String(error);
     return { error: { code: 'INFERENCE_FAILED', message: `unexpected failure in the worker: ${message}`, argument: undefined } };
   }
+}
+
+function requireFuser(): PageFuser {
+  if (!fuser) throw new BlenderError('FUSER_NOT_LOADED', 'no fuser is loaded: pass createBlender({ fuser: url })', 'fuser');
+  return fuser;
+}
+
+/** A Comlink proxy returns a promise; a token that cannot be delivered must not stop generation. */
+function deliverTokens(onToken: (inputIndex: number, text: string) => void) {
+  return (inputIndex: number, text: string): void => {
+    void Promise.resolve(onToken(inputIndex, text)).catch(() => undefined);
+  };
 }
 
 function requireRanker(): Ranker {
@@ -67,7 +82,7 @@ const workerApi: WorkerApi = {
         ranker = await loadPageRanker(ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad });
       }
       if (options.fuser) {
-        throw new BlenderError('FUSER_NOT_LOADED', 'the fuser does not run in pages yet', 'fuser');
+        fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad });
       }
     });
   },
@@ -76,15 +91,24 @@ const workerApi: WorkerApi = {
     const controller = new AbortController();
     running.set(callId, controller);
     return wire(async () => {
-      if (method === 'fuse' || method === 'rankAndFuse') {
-        throw new BlenderError('FUSER_NOT_LOADED', 'no fuser is loaded: pass createBlender({ fuser: url })', 'fuser');
-      }
-      const engine = requireRanker();
       // The page keeps the caller's AbortSignal; this one fires on its abort(callId).
       const callOptions =
         options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
-          ? { ...options, signal: controller.signal, ...(onProgress ? { onProgress } : {}) }
+          ? {
+              ...options,
+              signal: controller.signal,
+              ...(onProgress ? { onProgress } : {}),
+              ...(onToken ? { onToken: deliverTokens(onToken) } : {}),
+            }
           : options;
+      // Shapes are unchecked here: the engines validate their arguments.
+      const [inputs, candidates] = args as [string[], string[][]];
+      if (method === 'fuse') return await requireFuser().engine.fuse(inputs, candidates, callOptions as FuseOptions);
+      if (method === 'rankAndFuse') {
+        const fusion = requireFuser().engine;
+        return await rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
+      }
+      const engine = requireRanker();
       const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
       return await run.call(engine, ...args, callOptions);
     }).finally(() => {
@@ -112,7 +136,7 @@ const workerApi: WorkerApi = {
         ortVersion: ort.env.versions.web ?? 'unknown',
         ortWasmUrl: new URL(wasmUrl, self.location.href).href,
         ranker: loaded,
-        fuser: null,
+        fuser: fuser?.info() ?? null,
       };
     });
   },
@@ -126,6 +150,8 @@ const workerApi: WorkerApi = {
     for (const controller of running.values()) controller.abort();
     await ranker?.session.release();
     ranker = null;
+    await fuser?.model.dispose();
+    fuser = null;
   },
 };
 

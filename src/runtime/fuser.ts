@@ -43,6 +43,25 @@ export function fuserFiles(dtype: Dtype): string[] {
   return ['encoder_model', 'decoder_model_merged'].map((graph) => `onnx/${graph}${SUFFIX[dtype]}.onnx`);
 }
 
+/**
+ * transformers.js's device options. In pages the execution provider is named directly
+ * and the device left blank per graph: with an onnxruntime registered through
+ * `Symbol.for('onnxruntime')` (src/runtime/ort-web.ts), transformers.js 4.3 knows no
+ * supported device and rejects every device name, while a blank device (per graph, so
+ * its default does not apply) lets the given executionProviders through. The cost: it
+ * does not keep WebGPU's key/value outputs on the GPU (src/runtime/seq2seq-generate.ts
+ * handles both).
+ */
+function deviceOptions(options: FuserLoadOptions): Record<string, unknown> {
+  if (options.device === 'cpu') {
+    return { device: 'cpu', ...(options.sessionOptions ? { session_options: options.sessionOptions } : {}) };
+  }
+  return {
+    device: { encoder_model: '', decoder_model_merged: '' },
+    session_options: { ...options.sessionOptions, executionProviders: [options.device] },
+  };
+}
+
 /** `source`: an absolute folder path (Node) or an absolute URL (pages). */
 export async function loadFuser(source: string, options: FuserLoadOptions): Promise<LoadedFuser> {
   const started = performance.now();
@@ -50,11 +69,7 @@ export async function loadFuser(source: string, options: FuserLoadOptions): Prom
   let tokenizer: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
   try {
     [model, tokenizer] = await Promise.all([
-      AutoModelForSeq2SeqLM.from_pretrained(source, {
-        device: options.device,
-        dtype: options.dtype,
-        ...(options.sessionOptions ? { session_options: options.sessionOptions } : {}),
-      }) as unknown as Promise<LoadedFuser['model']>,
+      AutoModelForSeq2SeqLM.from_pretrained(source, { dtype: options.dtype, ...deviceOptions(options) }) as unknown as Promise<LoadedFuser['model']>,
       AutoTokenizer.from_pretrained(source),
     ]);
   } catch (error) {

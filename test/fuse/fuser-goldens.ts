@@ -1,10 +1,12 @@
 // test/golden/fuser.json (tools/fuser: prompts built per REFERENCE.md §5 by the Python
 // reference re-implementation, torch greedy and 4-beam generations) and the tiny fuser.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const TINY_FUSER = 'public/models/tiny-fuser';
-export const TINY_PAIRRM = 'public/models/tiny-pairrm';
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const TINY_FUSER = join(REPO, 'public/models/tiny-fuser');
+export const TINY_PAIRRM = join(REPO, 'public/models/tiny-pairrm');
 
 export interface Generation {
   ids: number[];
@@ -30,7 +32,7 @@ export interface Goldens {
   cases: GoldenCase[];
 }
 
-export const goldens = JSON.parse(readFileSync(resolve(__dirname, '../golden/fuser.json'), 'utf8')) as Goldens;
+export const goldens = JSON.parse(readFileSync(join(REPO, 'test/golden/fuser.json'), 'utf8')) as Goldens;
 /** Cases whose prompt fits the limit: there ours and the reference feed the same ids. */
 export const withinLimit = goldens.cases.filter((c) => !c.over_total_limit);
 export const overLimit = goldens.cases.filter((c) => c.over_total_limit);
