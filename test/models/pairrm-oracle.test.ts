@@ -3,10 +3,11 @@
 // equals the real PairRM (log-bucketed positions in the long rows, padded batches).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, openSession, runPairRM } from './pairrm-onnx';
 
-const FIXTURE = join(__dirname, '../fixtures/oracle-pairrm');
+const FIXTURE = fileURLToPath(new URL('../fixtures/oracle-pairrm', import.meta.url));
 const TOLERANCE = 1e-4;
 
 interface OracleRow {
