@@ -39,8 +39,9 @@ export default defineConfig({
     {
       // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
       name: 'webgpu',
-      // Packaging does not depend on the backend: the WASM project covers it.
-      testIgnore: /consumer-app\.spec\.ts/,
+      // Packaging, the model cache and the worker's life do not depend on the backend (the
+      // lifecycle tests force WASM): the WASM project covers them.
+      testIgnore: /(consumer-app|model-cache|worker-lifecycle)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {
