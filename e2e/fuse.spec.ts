@@ -14,6 +14,9 @@ const columns = {
   maxNewTokens: goldens.max_new_tokens,
 };
 
+// SwiftShader's WebGPU is ~100x slower than WASM: the same checks need more time there.
+test.beforeEach(({}, testInfo) => test.slow(testInfo.project.name === 'webgpu', 'WebGPU on SwiftShader'));
+
 async function openHarness(page: Page): Promise<void> {
   await page.goto('/e2e/harness.html');
   await expect(page.locator('#status')).toHaveText('ready');
@@ -53,6 +56,28 @@ test('fp32 fuse reproduces the golden greedy and beam texts; files come only thr
   expect(fuserRequests.sort()).toEqual(
     ['manifest.json', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'].sort(),
   );
+});
+
+test('dtype auto follows the ranker rules: q8 on WASM, q4 on a WebGPU without shader-f16', async ({ page }, testInfo) => {
+  await openHarness(page);
+  const result = await page.evaluate(async (model) => {
+    const events: string[] = [];
+    const blender = await window.harness.api.createBlender({
+      ranker: null,
+      fuser: model,
+      onProgress: (event) => events.push(`${event.role}:${event.stage}`),
+    });
+    const fused = await blender.fuse(['What is free software?'], [['Software you may share.']], { maxNewTokens: 3, numBeams: 1 });
+    const { fuser } = await blender.info();
+    await blender.dispose();
+    return { fused, fuser, events };
+  }, FUSER);
+  const webgpu = testInfo.project.name === 'webgpu';
+  expect(result.fuser).toMatchObject({ backend: webgpu ? 'webgpu' : 'wasm', dtype: webgpu ? 'q4' : 'q8' });
+  expect(result.fuser!.file).toContain(webgpu ? 'encoder_model_q4.onnx' : 'encoder_model_quantized.onnx');
+  expect(result.fused).toHaveLength(1);
+  expect(result.fused[0]!.length).toBeGreaterThan(0);
+  expect(result.events).toEqual(expect.arrayContaining(['fuser:download', 'fuser:session']));
 });
 
 test('an abort mid-generation rejects with ABORTED, the worker stops, and the next call works', async ({ page }) => {
