@@ -31,11 +31,12 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_ma
 PROBE_TOLERANCE = 1e-4
 
 
-def copy_tokenizer(hf_dir: Path, out_dir: Path) -> list[str]:
+def copy_tokenizer(hf_dir: Path, out_dir: Path, model_max_length: int) -> list[str]:
     """Copies the tokenizer files. tokenizer.json is written plain-text safe (see
     tokenizer.py): converted from spm.model when there is one (the conversion transformers.js
-    agrees with), else the shipped tokenizer.json with the plain-text edits."""
-    from tools.pairrm.tokenizer import plain_text_safe, tokenizer_json_from_spm
+    agrees with), else the shipped tokenizer.json with the plain-text edits. A missing
+    tokenizer_config.json (transformers.js needs one) is written in DeBERTa-v3 style."""
+    from tools.pairrm.tokenizer import plain_text_safe, tokenizer_config, tokenizer_json_from_spm
 
     copied = []
     for name in TOKENIZER_FILES:
@@ -53,6 +54,9 @@ def copy_tokenizer(hf_dir: Path, out_dir: Path) -> list[str]:
         else:
             shutil.copyfile(hf_dir / "tokenizer.json", out_dir / "tokenizer.json")
             copied.append("tokenizer.json")
+    if "tokenizer.json" in " ".join(copied) and "tokenizer_config.json" not in copied:
+        write_json(out_dir / "tokenizer_config.json", tokenizer_config(model_max_length))
+        copied.append("tokenizer_config.json (written)")
     return copied
 
 
@@ -106,7 +110,7 @@ def export_folder(
     out.mkdir(parents=True, exist_ok=True)
     config = pairrm_config(load_config(hf_folder), source_max_length, candidate_max_length)
     write_json(out / "config.json", config)
-    copied = copy_tokenizer(hf_folder, out)
+    copied = copy_tokenizer(hf_folder, out, source_max_length + 2 * candidate_max_length)
     print(f"tokenizer files: {copied or 'none in the source folder'}")
 
     fp32_path = write_onnx_files(model, out, variants, variant_options)
