@@ -1,9 +1,10 @@
 // The fuser in the page (WebGPU on SwiftShader, or WASM): fp32 fuse reproduces the torch
 // goldens, the bytes come only through the model store, abort mid-generation leaves the
 // fuser usable, rankAndFuse and bestOfN run end to end on the tiny models.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createBlender as createNodeBlender } from '../src/node/index';
 import { goldens, TINY_FUSER, TINY_PAIRRM, withinLimit } from '../test/fuse/fuser-goldens';
+import { openHarness } from './harness-helpers';
 
 const FUSER = '/models/tiny-fuser';
 const RANKER = '/models/tiny-pairrm';
@@ -16,11 +17,6 @@ const columns = {
 
 // SwiftShader's WebGPU is ~100x slower than WASM: the same checks need more time there.
 test.beforeEach(({}, testInfo) => test.slow(testInfo.project.name === 'webgpu', 'WebGPU on SwiftShader'));
-
-async function openHarness(page: Page): Promise<void> {
-  await page.goto('/e2e/harness.html');
-  await expect(page.locator('#status')).toHaveText('ready');
-}
 
 test('fp32 fuse reproduces the golden greedy and beam texts; files come only through the store', async ({ page, context }, testInfo) => {
   const requests: string[] = [];
