@@ -1,10 +1,11 @@
 import type { FuseTokenizer } from './fuse-prompt';
 
 /**
- * One input's streamed text. Decoding token by token can rewrite the tail of the text (a
- * piece of a multi-byte character, spaces cleaned up around punctuation), so it emits only
- * growth of what it already emitted: the pieces always concatenate to a prefix of the
- * final text, and `finish` sends the rest.
+ * One input's streamed text. Decoding a longer token list can rewrite the tail of the
+ * text: half a character becomes a whole one, and the tokenizer's clean-up removes the
+ * space before punctuation that arrives next (" ," -> ","). So a piece never ends in
+ * U+FFFD and never includes the last space and what follows it: what was sent stays a
+ * prefix of the final text, and `finish` sends the rest.
  */
 export class FuseTextStream {
   private readonly tokens: number[] = [];
@@ -25,9 +26,12 @@ export class FuseTextStream {
       return;
     }
     this.tokens.push(token);
-    const text = this.tokenizer.decode(this.tokens, true);
-    // Hold back a trailing U+FFFD: the rest of that character is still to come.
-    this.send(text.endsWith('\uFFFD') ? text.slice(0, -1) : text);
+    let text = this.tokenizer.decode(this.tokens, true);
+    // The rest of that character is still to come.
+    if (text.endsWith('\uFFFD')) text = text.slice(0, -1);
+    // Clean-up only ever removes a space, and only right before the newest token.
+    const lastSpace = text.lastIndexOf(' ');
+    this.send(lastSpace >= 0 ? text.slice(0, lastSpace) : text);
   }
 
   /** The final text: whatever of it was not sent yet. */
