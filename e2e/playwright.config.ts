@@ -39,9 +39,9 @@ export default defineConfig({
     {
       // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
       name: 'webgpu',
-      // Packaging, the model cache and the worker's life do not depend on the backend (the
-      // lifecycle tests force WASM): the WASM project covers them.
-      testIgnore: /(consumer-app|model-cache|worker-lifecycle)\.spec\.ts/,
+      // Packaging, the model cache, the worker's life and the fuser's flows do not depend on
+      // the backend: the WASM project covers them.
+      testIgnore: /(consumer-app|model-cache|worker-lifecycle|fuse-flows)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {
