@@ -5,8 +5,9 @@
  * for `auto` a fallback to WASM when WebGPU cannot load or run the model (reason kept).
  */
 import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
-import { BlenderError, isBlenderError } from '../engine/errors';
-import { chooseBackend, type BackendChoice, type Dtype, type PageDevice } from './backend-choice';
+import { BlenderError } from '../engine/errors';
+import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
+import { openWithFallback } from './backend-fallback';
 import { fuserFiles, loadFuser, type LoadedFuser } from './fuser';
 import { folderBytesCache, serveOnlyFrom } from './fuser-store-cache';
 import type { ModelStore } from './model-store';
@@ -70,32 +71,19 @@ export async function loadPageFuser(store: ModelStore, request: PageFuserRequest
     return { ...loaded, firstRunMs };
   };
 
-  let choice = chooseBackend({ device: request.device, dtype: request.dtype, webgpu: request.webgpu, available });
-  let loaded: LoadedFuser & { firstRunMs: number };
-  try {
-    loaded = await open(choice);
-  } catch (error) {
-    // Only `auto` may fall back: a forced WebGPU that fails is the caller's answer.
-    if (choice.backend !== 'webgpu' || request.device !== 'auto' || !isBlenderError(error)) throw error;
-    if (error.code !== 'MODEL_LOAD_FAILED' && error.code !== 'INFERENCE_FAILED') throw error;
-    const reason = `WASM: WebGPU could not run the fuser (${error.message})`;
-    onLoad?.({ stage: 'fallback', role: ROLE, from: 'webgpu', to: 'wasm', reason });
-    choice = { ...chooseBackend({ device: 'wasm', dtype: request.dtype, webgpu: request.webgpu, available }), reason };
-    loaded = await open(choice);
-  }
+  const { loaded, choice } = await openWithFallback(ROLE, request, available, open);
 
   const baseline = { ...loaded.engine.stats };
   const loadMs = performance.now() - started;
-  const final = choice;
   const { firstRunMs } = loaded;
   return {
     ...loaded,
     info: () => ({
       source: url,
       file: loaded.files.join(', '),
-      backend: final.backend,
-      dtype: final.dtype,
-      reason: final.reason,
+      backend: choice.backend,
+      dtype: choice.dtype,
+      reason: choice.reason,
       timings: { ...timings, firstRunMs, loadMs },
       // For the fuser a "pass" is one fused input.
       passes: loaded.engine.stats.generations - baseline.generations,

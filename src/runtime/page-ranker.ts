@@ -4,9 +4,9 @@
  * a WebGPU session that falls back to WASM when it cannot be created (keeping the reason),
  * and a warm-up pass so `info()` can report the first run's time.
  */
-import { isBlenderError } from '../engine/errors';
 import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
-import { chooseBackend, type BackendChoice, type Dtype, type PageDevice } from './backend-choice';
+import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
+import { openWithFallback } from './backend-fallback';
 import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from './model-files';
 import type { ModelStore, StoreEvent } from './model-store';
 import type { OrtModuleLike } from './ort-sessions';
@@ -62,23 +62,10 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
     return { ...loaded, firstRunMs };
   };
 
-  let choice = chooseBackend({ device: request.device, dtype: request.dtype, webgpu: request.webgpu, available });
-  let loaded: LoadedRanker & { firstRunMs: number };
-  try {
-    loaded = await open(choice);
-  } catch (error) {
-    // Only `auto` may fall back: a forced WebGPU that fails is the caller's answer.
-    if (choice.backend !== 'webgpu' || request.device !== 'auto' || !isBlenderError(error)) throw error;
-    if (error.code !== 'MODEL_LOAD_FAILED' && error.code !== 'INFERENCE_FAILED') throw error;
-    const reason = `WASM: WebGPU could not run the model (${error.message})`;
-    onLoad?.({ stage: 'fallback', role: ROLE, from: 'webgpu', to: 'wasm', reason });
-    choice = { ...chooseBackend({ device: 'wasm', dtype: request.dtype, webgpu: request.webgpu, available }), reason };
-    loaded = await open(choice);
-  }
+  const { loaded, choice } = await openWithFallback(ROLE, request, available, open);
 
   const baseline = { ...loaded.engine.stats };
   const loadMs = performance.now() - started;
-  const final = choice;
   const { firstRunMs } = loaded;
 
   return {
@@ -86,9 +73,9 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
     info: () => ({
       source: url,
       file: loaded.file,
-      backend: final.backend,
-      dtype: final.dtype,
-      reason: final.reason,
+      backend: choice.backend,
+      dtype: choice.dtype,
+      reason: choice.reason,
       timings: { ...timings, firstRunMs, loadMs },
       passes: loaded.engine.stats.passes - baseline.passes,
       computeMs: loaded.engine.stats.computeMs - baseline.computeMs,

@@ -74,7 +74,7 @@ describe('loadPageRanker', () => {
     const info = ranker.info();
     expect(ort.opened).toEqual(['webgpu', 'wasm']);
     expect(info).toMatchObject({ backend: 'wasm', dtype: 'q8', file: 'onnx/model_quantized.onnx' });
-    expect(info.reason).toMatch(/^WASM: WebGPU could not run the model/);
+    expect(info.reason).toMatch(/^WASM: WebGPU could not run the ranker/);
     expect(events).toContainEqual(expect.objectContaining({ stage: 'fallback', from: 'webgpu', to: 'wasm' }));
     expect(await ranker.engine.rank(['q'], [['a', 'b', 'c']])).toHaveLength(1);
     expect(info.timings.firstRunMs).toBeGreaterThan(0);

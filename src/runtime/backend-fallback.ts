@@ -1,0 +1,37 @@
+/**
+ * Opens a model on the backend chosen for it, and for `device: 'auto'` falls back from
+ * WebGPU to WASM when WebGPU cannot load or run it, keeping the reason. Shared by the
+ * page's ranker and fuser.
+ */
+import type { LoadEvent } from '../client/protocol';
+import { isBlenderError } from '../engine/errors';
+import { chooseBackend, type BackendChoice, type Dtype, type PageDevice } from './backend-choice';
+import type { WebGpuProbe } from './webgpu-probe';
+
+export interface BackendRequestFor {
+  device: PageDevice;
+  dtype: Dtype | 'auto';
+  webgpu: WebGpuProbe;
+  onLoad: ((event: LoadEvent) => void) | undefined;
+}
+
+export async function openWithFallback<T>(
+  role: 'ranker' | 'fuser',
+  request: BackendRequestFor,
+  available: readonly Dtype[],
+  open: (choice: BackendChoice) => Promise<T>,
+): Promise<{ loaded: T; choice: BackendChoice }> {
+  const { device, dtype, webgpu } = request;
+  const choice = chooseBackend({ device, dtype, webgpu, available });
+  try {
+    return { loaded: await open(choice), choice };
+  } catch (error) {
+    // Only `auto` may fall back: a forced WebGPU that fails is the caller's answer.
+    if (choice.backend !== 'webgpu' || device !== 'auto' || !isBlenderError(error)) throw error;
+    if (error.code !== 'MODEL_LOAD_FAILED' && error.code !== 'INFERENCE_FAILED') throw error;
+    const reason = `WASM: WebGPU could not run the ${role} (${error.message})`;
+    request.onLoad?.({ stage: 'fallback', role, from: 'webgpu', to: 'wasm', reason });
+    const wasm = { ...chooseBackend({ device: 'wasm', dtype, webgpu, available }), reason };
+    return { loaded: await open(wasm), choice: wasm };
+  }
+}
