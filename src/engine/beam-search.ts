@@ -11,11 +11,26 @@
  * Every sequence starts with the decoder start token; max length is 1 + maxNewTokens.
  */
 
+/**
+ * Sampling instead of argmax (numBeams 1 only), as HF 4.28's `sample` with its default
+ * warpers: temperature, then top-k 50 (HF's default `top_k`), then top-p.
+ */
+export interface SamplingConfig {
+  temperature: number;
+  topP: number;
+  /** One uniform [0, 1) source per row, so a row's draws never depend on its batch. */
+  randoms: ReadonlyArray<() => number>;
+}
+
+/** HF GenerationConfig's default `top_k`, applied when sampling. */
+export const SAMPLING_TOP_K = 50;
+
 export interface SearchConfig {
   /** Inputs decoded together. */
   batchSize: number;
-  /** 1 = greedy. */
+  /** 1 = greedy (or sampling, with `sampling`). */
   numBeams: number;
+  sampling?: SamplingConfig;
   maxNewTokens: number;
   decoderStartTokenId: number;
   eosTokenId: number;
@@ -46,7 +61,40 @@ export interface DecodingSearch {
 
 export function createSearch(config: SearchConfig): DecodingSearch {
   validate(config);
+  if (config.sampling && config.numBeams !== 1) throw new RangeError('sampling decodes with numBeams 1 only');
   return config.numBeams === 1 ? new GreedySearch(config) : new BeamSearch(config);
+}
+
+/**
+ * Draws a token from one row of logits the way HF 4.28's `sample` does: logits / temperature,
+ * top-k (keeping ties at the k-th value), top-p (ascending cumulative probabilities; tokens
+ * whose cumulative mass is <= 1 - topP go, the most likely always stays), softmax, one draw.
+ */
+export function sampleToken(logits: ArrayLike<number>, sampling: Omit<SamplingConfig, 'randoms'>, random: () => number): number {
+  const vocab = logits.length;
+  const scaled = Array.from({ length: vocab }, (_, v) => logits[v]! / sampling.temperature);
+  const kth = [...scaled].sort((a, b) => b - a)[Math.min(SAMPLING_TOP_K, vocab) - 1]!;
+  let kept = scaled.map((value, v) => ({ v, value })).filter((entry) => entry.value >= kth);
+  const max = Math.max(...kept.map((entry) => entry.value));
+  const weights = (entries: typeof kept) => entries.map((entry) => Math.exp(entry.value - max));
+  if (sampling.topP < 1) {
+    kept.sort((a, b) => a.value - b.value || b.v - a.v);
+    const w = weights(kept);
+    const total = w.reduce((sum, x) => sum + x, 0);
+    let cumulative = 0;
+    const survivors = kept.filter((_, i) => {
+      cumulative += w[i]! / total;
+      return cumulative > 1 - sampling.topP || i === kept.length - 1;
+    });
+    kept = survivors;
+  }
+  const w = weights(kept);
+  let u = random() * w.reduce((sum, x) => sum + x, 0);
+  for (let i = 0; i < kept.length; i++) {
+    u -= w[i]!;
+    if (u < 0) return kept[i]!.v;
+  }
+  return kept[kept.length - 1]!.v;
 }
 
 function validate(config: SearchConfig): void {
@@ -75,7 +123,10 @@ export function logSoftmaxRows(logits: Float32Array, rows: number, vocab: number
   return out;
 }
 
-/** HF greedy_search: argmax (first on ties); finished rows are fed and filled with pad. */
+/**
+ * HF greedy_search: argmax (first on ties), or HF sample's draw with `sampling`; finished
+ * rows are fed and filled with pad.
+ */
 class GreedySearch implements DecodingSearch {
   readonly rows: number;
   private readonly sequences: number[][];
@@ -97,9 +148,14 @@ class GreedySearch implements DecodingSearch {
 
   step(logits: Float32Array, vocab: number): SearchStep {
     const tokens: number[] = [];
+    const sampling = this.config.sampling;
     for (let r = 0; r < this.rows; r++) {
       let best = 0;
-      for (let v = 1; v < vocab; v++) if (logits[r * vocab + v]! > logits[r * vocab + best]!) best = v;
+      if (sampling && !this.finished[r]) {
+        best = sampleToken(logits.subarray(r * vocab, (r + 1) * vocab), sampling, sampling.randoms[r]!);
+      } else {
+        for (let v = 1; v < vocab; v++) if (logits[r * vocab + v]! > logits[r * vocab + best]!) best = v;
+      }
       const token = this.finished[r] ? this.config.padTokenId : best;
       this.sequences[r]!.push(token);
       if (token === this.config.eosTokenId) this.finished[r] = true;

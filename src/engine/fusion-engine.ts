@@ -1,9 +1,12 @@
+import type { SamplingConfig } from './beam-search';
 import { CALL_OPTION_KEYS } from './call-options';
 import { BlenderError } from './errors';
 import { buildFusePrompt, type FuserConfig, type FuseTokenizer } from './fuse-prompt';
 import { FuseTextStream } from './fuse-stream';
+import { mulberry32 } from './seeded-random';
 import type { ComputeProgress, FuseOptions } from './types';
 import {
+  checkBooleanOption,
   checkCandidateLists,
   checkFunctionOption,
   checkInstructions,
@@ -22,11 +25,28 @@ export interface FuserGenerator {
    */
   generate(
     rows: readonly (readonly number[])[],
-    options: { maxNewTokens: number; numBeams: number; signal: AbortSignal | undefined; onToken?: (row: number, token: number) => void },
+    options: {
+      maxNewTokens: number;
+      numBeams: number;
+      signal: AbortSignal | undefined;
+      onToken?: (row: number, token: number) => void;
+      /** Sample instead of argmax (numBeams 1), one random source per row. */
+      sampling?: SamplingConfig;
+    },
   ): Promise<number[][]>;
 }
 
-export const FUSE_OPTION_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'maxNewTokens', 'numBeams', 'onToken'];
+export const FUSE_OPTION_KEYS = [
+  ...CALL_OPTION_KEYS,
+  'instructions',
+  'maxNewTokens',
+  'numBeams',
+  'onToken',
+  'doSample',
+  'temperature',
+  'topP',
+  'seed',
+];
 
 /** Reference defaults (REFERENCE.md §3 and §5). */
 export const FUSE_DEFAULTS = { maxNewTokens: 128, numBeams: 4, batchSize: 4, tokenBudget: 16_384 } as const;
@@ -40,16 +60,23 @@ export interface FuseRun {
   signal: AbortSignal | undefined;
   onProgress: ((progress: ComputeProgress) => void) | undefined;
   onToken: ((inputIndex: number, text: string) => void) | undefined;
+  sampling: { temperature: number; topP: number; seed: number } | undefined;
 }
 
 /** Validates fuse's own options (rankAndFuse passes its extra keys in `extraKeys`). */
 export function readFuseRun<T extends FuseOptions = FuseOptions>(options: unknown, extraKeys: readonly string[] = []): { run: FuseRun; opts: T } {
   const opts = checkOptions<T>(options, [...FUSE_OPTION_KEYS, ...extraKeys]);
+  const sampling = readSampling(opts);
+  const numBeams = checkIntegerOption(opts.numBeams, 'numBeams', 1) ?? (sampling ? 1 : FUSE_DEFAULTS.numBeams);
+  if (sampling && numBeams !== 1) {
+    throw new BlenderError('INVALID_OPTION', 'options.doSample samples one sequence: it takes numBeams 1 (or no numBeams)', 'options.numBeams');
+  }
   return {
     opts,
     run: {
+      sampling,
       maxNewTokens: checkIntegerOption(opts.maxNewTokens, 'maxNewTokens', 1) ?? FUSE_DEFAULTS.maxNewTokens,
-      numBeams: checkIntegerOption(opts.numBeams, 'numBeams', 1) ?? FUSE_DEFAULTS.numBeams,
+      numBeams,
       batchSize: checkIntegerOption(opts.batchSize, 'batchSize', 1) ?? FUSE_DEFAULTS.batchSize,
       tokenBudget: checkIntegerOption(opts.tokenBudget, 'tokenBudget', 1) ?? FUSE_DEFAULTS.tokenBudget,
       signal: checkSignalOption(opts.signal),
@@ -57,6 +84,28 @@ export function readFuseRun<T extends FuseOptions = FuseOptions>(options: unknow
       onToken: checkFunctionOption<(inputIndex: number, text: string) => void>(opts.onToken, 'onToken'),
     },
   };
+}
+
+/** doSample's settings; temperature, topP and seed without doSample are mistakes, not no-ops. */
+function readSampling(opts: FuseOptions): FuseRun['sampling'] {
+  const doSample = checkBooleanOption(opts.doSample, 'doSample') ?? false;
+  if (!doSample) {
+    for (const key of ['temperature', 'topP', 'seed'] as const) {
+      if (opts[key] !== undefined) {
+        throw new BlenderError('INVALID_OPTION', `options.${key} applies only with doSample: true`, `options.${key}`);
+      }
+    }
+    return undefined;
+  }
+  const temperature = opts.temperature ?? 1;
+  if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) {
+    throw new BlenderError('INVALID_OPTION', `options.temperature must be a finite number > 0 (got ${String(temperature)})`, 'options.temperature');
+  }
+  const topP = opts.topP ?? 1;
+  if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) {
+    throw new BlenderError('INVALID_OPTION', `options.topP must be a number in (0, 1] (got ${String(topP)})`, 'options.topP');
+  }
+  return { temperature, topP, seed: checkIntegerOption(opts.seed, 'seed', 0) ?? 0 };
 }
 
 /**
@@ -104,6 +153,7 @@ export class FusionEngine {
             numBeams: run.numBeams,
             signal: run.signal,
             ...(run.onToken && run.numBeams === 1 ? { onToken: (row: number, token: number) => streams[row]?.push(token) } : {}),
+            ...(run.sampling ? { sampling: samplingFor(run.sampling, batch) } : {}),
           },
         );
       } catch (error) {
@@ -124,6 +174,18 @@ export class FusionEngine {
     }
     return fused;
   }
+}
+
+/**
+ * One random source per input, derived from the seed and the input's index, so an input's
+ * sample is the same whatever batch it lands in.
+ */
+function samplingFor(sampling: NonNullable<FuseRun['sampling']>, inputs: readonly number[]): SamplingConfig {
+  return {
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    randoms: inputs.map((input) => mulberry32((sampling.seed + Math.imul(input + 1, 0x9e3779b9)) >>> 0)),
+  };
 }
 
 /** Consecutive inputs, at most `batchSize` per run and rows x longest row within `tokenBudget`. */

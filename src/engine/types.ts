@@ -99,6 +99,18 @@ export interface FuseOptions extends CallOptions, WithInstructions {
    * token; beam search calls it once per input with the whole text at the end.
    */
   onToken?: (inputIndex: number, text: string) => void;
+  /**
+   * Sample instead of searching (HF `do_sample`, numBeams 1): logits / temperature, then
+   * HF's default top-k 50, then top-p. Reproducible: the same seed gives the same text,
+   * whatever the batch.
+   */
+  doSample?: boolean;
+  /** With doSample: > 0, default 1. */
+  temperature?: number;
+  /** With doSample: nucleus mass in (0, 1], default 1 (off). */
+  topP?: number;
+  /** With doSample: default 0. */
+  seed?: number;
 }
 
 export interface RankAndFuseOptions extends FuseOptions {

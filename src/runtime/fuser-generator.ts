@@ -14,7 +14,7 @@ import { generateSeq2Seq, type Seq2SeqModel } from './seq2seq-generate';
 
 export function seq2seqGenerator(model: Seq2SeqModel): FuserGenerator {
   return {
-    async generate(rows, { maxNewTokens, numBeams, signal, onToken }) {
+    async generate(rows, { maxNewTokens, numBeams, signal, onToken, sampling }) {
       let step = 0;
       const tapped: Seq2SeqModel = {
         config: model.config,
@@ -27,7 +27,12 @@ export function seq2seqGenerator(model: Seq2SeqModel): FuserGenerator {
           return model.forward(inputs);
         },
       };
-      const sequences = await generateSeq2Seq(tapped, rows, { maxNewTokens, numBeams, ...(signal ? { signal } : {}) });
+      const sequences = await generateSeq2Seq(tapped, rows, {
+        maxNewTokens,
+        numBeams,
+        ...(signal ? { signal } : {}),
+        ...(sampling ? { sampling } : {}),
+      });
       // The last step's tokens never reach the decoder: report them from the result.
       if (onToken) sequences.forEach((ids, row) => ids.length === step + 1 && onToken(row, ids[step]!));
       return sequences;

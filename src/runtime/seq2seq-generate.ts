@@ -16,7 +16,7 @@
  * decoder itself for beam counts of a few.
  */
 import { Tensor } from '@huggingface/transformers';
-import { createSearch, type SearchConfig } from '../engine/beam-search';
+import { createSearch, type SamplingConfig, type SearchConfig } from '../engine/beam-search';
 
 /** The part of a transformers.js seq2seq model this module uses. */
 export interface Seq2SeqModel {
@@ -38,6 +38,8 @@ export interface Seq2SeqGenerateOptions {
   signal?: AbortSignal;
   /** Called after every decoder step with the number of steps done. */
   onStep?: (step: number) => void;
+  /** Sample instead of argmax (numBeams 1): one random source per input row. */
+  sampling?: SamplingConfig;
 }
 
 interface T5Ids {
@@ -65,6 +67,7 @@ export async function generateSeq2Seq(
     decoderStartTokenId: ids.decoder_start_token_id,
     eosTokenId: ids.eos_token_id,
     padTokenId: ids.pad_token_id,
+    ...(options.sampling ? { sampling: options.sampling } : {}),
   } satisfies SearchConfig);
 
   const { input_ids, attention_mask } = padBatch(inputIds, ids.pad_token_id);
