@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-test('the demo loads the bundled ranker, ranks, and no request leaves the origin', async ({ page, context, baseURL }, testInfo) => {
+test('the demo loads the bundled models, ranks, fuses, and no request leaves the origin', async ({ page, context, baseURL }, testInfo) => {
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
 
@@ -28,12 +28,20 @@ test('the demo loads the bundled ranker, ranks, and no request leaves the origin
   expect(await page.locator('#ranking img').count()).toBe(0);
   expect(await page.evaluate(() => (window as { __pwned?: boolean }).__pwned)).toBeUndefined();
   await expect(page.locator('#rank-status')).toContainText('6 pairs');
+  // The pairwise matrix: 3 x 3 with 6 values, each focusable and labelled.
+  await expect(page.locator('#heatmap td[tabindex="0"]')).toHaveCount(6);
+
+  // Rank & Fuse streams the fused answer of the best candidates.
+  await page.locator('#fuse').click();
+  await expect(page.locator('#rank-status')).toContainText('fused the best 3', { timeout: 60_000 });
+  expect((await page.locator('#fused').textContent())?.length ?? 0).toBeGreaterThan(0);
 
   const origin = new URL(baseURL!).origin;
   await expect(page.locator('#runtime-details')).toContainText(`${origin}/`);
   // The worker's own requests are observed too, so the check below covers them.
   expect(requests.some((url) => url.includes('blender.worker'))).toBe(true);
   expect(requests.some((url) => url.includes('/models/tiny-pairrm/'))).toBe(true);
+  expect(requests.some((url) => url.includes('/models/tiny-fuser/'))).toBe(true);
   const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
   expect(foreign).toEqual([]);
 });

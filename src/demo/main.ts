@@ -1,8 +1,13 @@
-// The demo page: loads the bundled tiny ranker, shows which backend runs it and why, and
-// ranks the candidates typed in. Every text is rendered with textContent, never as HTML.
+// The demo page: loads the bundled tiny ranker and fuser, shows which backend runs them and
+// why, ranks the candidates typed in (with the pairwise matrix), and fuses the best ones
+// with the answer streaming in. Every text is rendered with textContent, never as HTML.
+import { aggregateScores, ranksFromScores } from '../engine/aggregate';
 import { createBlender, type BrowserBlender, type BrowserInfo } from '../client/index';
+import { renderHeatmap } from './heatmap';
 
-const MODEL = 'models/tiny-pairrm';
+const RANKER = 'models/tiny-pairrm';
+const FUSER = 'models/tiny-fuser';
+const TOP_K = 3;
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const badge = $('#backend-badge');
@@ -10,8 +15,14 @@ const reason = $('#backend-reason');
 const details = $<HTMLDListElement>('#runtime-details');
 const form = $<HTMLFormElement>('#rank-form');
 const rankButton = $<HTMLButtonElement>('#rank');
+const fuseButton = $<HTMLButtonElement>('#fuse');
+const cancelButton = $<HTMLButtonElement>('#cancel');
 const status = $('#rank-status');
 const ranking = $<HTMLOListElement>('#ranking');
+const heatmap = $('#heatmap');
+const fusedOutput = $('#fused');
+
+let running: AbortController | null = null;
 
 function showRuntime(info: BrowserInfo): void {
   const backend = info.ranker?.backend ?? info.backend;
@@ -19,11 +30,13 @@ function showRuntime(info: BrowserInfo): void {
   badge.dataset.backend = backend;
   reason.textContent = info.ranker?.reason ?? info.reason;
   const adapter = info.webgpu.available ? info.webgpu.adapter : null;
+  const model = (loaded: BrowserInfo['ranker']) =>
+    loaded ? `${loaded.source} (${loaded.file}, ${loaded.dtype} on ${loaded.backend}), loaded in ${Math.round(loaded.timings.loadMs)} ms` : 'none';
   const rows: Array<[string, string]> = [
     ['Backend', backend],
     ['Why', info.ranker?.reason ?? info.reason],
-    ['Model', info.ranker ? `${info.ranker.source} (${info.ranker.file}, ${info.ranker.dtype})` : 'none'],
-    ['Load', info.ranker ? `${Math.round(info.ranker.timings.loadMs)} ms (first run ${Math.round(info.ranker.timings.firstRunMs)} ms)` : 'n/a'],
+    ['Ranker', model(info.ranker)],
+    ['Fuser', model(info.fuser)],
     ['WebGPU adapter', adapter ? `${adapter.vendor || 'unnamed'}${adapter.isFallbackAdapter ? ' (fallback)' : ''}` : 'none'],
     ['shader-f16', adapter ? String(adapter.shaderF16) : 'n/a'],
     ['Cross-origin isolated', String(info.crossOriginIsolated)],
@@ -42,55 +55,113 @@ function showRuntime(info: BrowserInfo): void {
   );
 }
 
-async function rank(blender: BrowserBlender): Promise<void> {
+function readForm(): { instruction: string; input: string; candidates: string[] } {
   const data = new FormData(form);
-  const candidates = String(data.get('candidates')).split('\n').filter((line) => line.trim() !== '');
-  if (candidates.length === 0) {
+  return {
+    instruction: String(data.get('instruction')),
+    input: String(data.get('input')),
+    candidates: String(data.get('candidates')).split('\n').filter((line) => line.trim() !== ''),
+  };
+}
+
+function setBusy(busy: boolean): void {
+  rankButton.disabled = busy;
+  fuseButton.disabled = busy;
+  cancelButton.disabled = !busy;
+}
+
+/** M[i][j] for every ordered pair (the N(N-1) passes of a full rank), then the reference's scores. */
+async function rankWithMatrix(blender: BrowserBlender, signal: AbortSignal) {
+  const { instruction, input, candidates } = readForm();
+  const pairs = candidates.flatMap((_, i) => candidates.map((__, j) => [i, j] as const)).filter(([i, j]) => i !== j);
+  const logits = pairs.length
+    ? ((await blender.compare(
+        pairs.map(() => input),
+        pairs.map(([i]) => candidates[i]!),
+        pairs.map(([, j]) => candidates[j]!),
+        { mode: '[A,B]', returnLogits: true, instructions: pairs.map(() => instruction), signal },
+      )) as number[])
+    : [];
+  const matrix = candidates.map(() => candidates.map(() => 0));
+  pairs.forEach(([i, j], k) => (matrix[i]![j] = logits[k]!));
+  const scores = aggregateScores(matrix, 'max_logits');
+  return { instruction, input, candidates, matrix, scores, ranks: ranksFromScores(scores), passes: pairs.length };
+}
+
+function showRanking(candidates: readonly string[], scores: readonly number[], matrix: readonly (readonly number[])[]): void {
+  const order = candidates.map((text, i) => ({ text, score: scores[i]!, i })).sort((a, b) => b.score - a.score || a.i - b.i);
+  ranking.replaceChildren(
+    ...order.map(({ text, score, i }) => {
+      const item = document.createElement('li');
+      item.textContent = text;
+      const value = document.createElement('span');
+      value.className = 'score';
+      value.textContent = `${score.toFixed(3)} (#${i + 1})`;
+      item.append(value);
+      return item;
+    }),
+  );
+  renderHeatmap(heatmap, candidates, matrix);
+}
+
+async function run(blender: BrowserBlender, fuse: boolean): Promise<void> {
+  if (readForm().candidates.length === 0) {
     status.textContent = 'Type at least one candidate.';
     return;
   }
-  rankButton.disabled = true;
+  running = new AbortController();
+  const { signal } = running;
+  setBusy(true);
   status.textContent = 'ranking…';
+  if (fuse) fusedOutput.textContent = '';
   const started = performance.now();
   try {
-    const options = { instructions: [String(data.get('instruction'))] };
-    const [scores] = await blender.rank([String(data.get('input'))], [candidates], { ...options, returnScores: true });
-    const order = candidates.map((text, i) => ({ text, score: scores![i]! })).sort((a, b) => b.score - a.score);
-    ranking.replaceChildren(
-      ...order.map(({ text, score }) => {
-        const item = document.createElement('li');
-        item.textContent = text;
-        const value = document.createElement('span');
-        value.className = 'score';
-        value.textContent = score.toFixed(3);
-        item.append(value);
-        return item;
-      }),
-    );
-    const pairs = candidates.length * (candidates.length - 1);
-    status.textContent = `${pairs} pairs in ${Math.round(performance.now() - started)} ms`;
+    const ranked = await rankWithMatrix(blender, signal);
+    showRanking(ranked.candidates, ranked.scores, ranked.matrix);
+    const rankMs = performance.now() - started;
+    status.textContent = `${ranked.passes} pairs in ${Math.round(rankMs)} ms`;
+    if (!fuse) return;
+    status.textContent = 'fusing…';
+    const best = ranked.candidates
+      .map((text, i) => ({ text, rank: ranked.ranks[i]!, i }))
+      .sort((a, b) => a.rank - b.rank || a.i - b.i)
+      .slice(0, TOP_K)
+      .map(({ text }) => text);
+    const numBeams = Number(new FormData(form).get('beams'));
+    const [fused] = await blender.fuse([ranked.input], [best], {
+      instructions: [ranked.instruction],
+      numBeams,
+      signal,
+      onToken: (_input, text) => fusedOutput.append(text),
+    });
+    fusedOutput.textContent = fused ?? '';
+    status.textContent = `${ranked.passes} pairs in ${Math.round(rankMs)} ms; fused the best ${best.length} in ${Math.round(performance.now() - started - rankMs)} ms`;
   } catch (error) {
-    status.textContent = error instanceof Error ? error.message : String(error);
+    status.textContent = signal.aborted ? 'cancelled' : error instanceof Error ? error.message : String(error);
   } finally {
-    rankButton.disabled = false;
+    running = null;
+    setBusy(false);
   }
 }
 
 async function main(): Promise<void> {
   try {
     const blender = await createBlender({
-      ranker: MODEL,
+      ranker: RANKER,
+      fuser: FUSER,
       onProgress: (event) => {
-        if (event.stage === 'download') status.textContent = `downloading ${event.file}…`;
-        if (event.stage === 'session') status.textContent = `starting ${event.backend} (${event.dtype})…`;
+        if (event.stage === 'download') status.textContent = `downloading ${event.file} (${event.role})…`;
+        if (event.stage === 'session') status.textContent = `starting the ${event.role} on ${event.backend} (${event.dtype})…`;
       },
     });
     showRuntime(await blender.info());
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void rank(blender);
+      void run(blender, false);
     });
-    rankButton.disabled = false;
+    fuseButton.addEventListener('click', () => void run(blender, true));
+    cancelButton.addEventListener('click', () => running?.abort());
+    setBusy(false);
     status.textContent = 'ready';
   } catch (error) {
     badge.textContent = 'error';
