@@ -150,3 +150,31 @@ def inline_identity_constants(model: ModelProto) -> int:
         for n in graph.node:
             n.input[:] = [alias.get(x, x) for x in n.input]
     return len(alias)
+
+
+def gemm_attributes(n: NodeProto) -> tuple[float, float, bool, bool]:
+    """(alpha, beta, transA, transB) of a Gemm node, with ONNX's defaults."""
+    attrs = {a.name: a for a in n.attribute}
+    return (
+        attrs["alpha"].f if "alpha" in attrs else 1.0,
+        attrs["beta"].f if "beta" in attrs else 1.0,
+        bool(attrs["transA"].i) if "transA" in attrs else False,
+        bool(attrs["transB"].i) if "transB" in attrs else False,
+    )
+
+
+def gemm_bias_nodes(n: NodeProto, mm_out: str, beta: float, const, add_init, namer: Namer) -> list[NodeProto]:
+    """Gemm's `+ beta * C` once its matrix product was rewritten into `mm_out`: a constant C
+    is scaled ahead of time, a computed one by a Mul. `const(name)` returns an initializer's
+    array or None; `add_init(base, array)` adds one and returns its name."""
+    y, c_input = n.output[0], n.input[2]
+    c, c_name, nodes = const(c_input), c_input, []
+    if beta != 1.0 and c is not None:
+        c_name = add_init(f"{c_input}_beta", (c * np.float32(beta)).astype(np.float32))
+    elif beta != 1.0:
+        beta_name = add_init(f"{y}_beta", np.array(beta, np.float32))
+        c_name = namer.fresh(f"{y}_beta_c")
+        nodes.append(node("Mul", [c_input, beta_name], [c_name], namer.fresh(f"{y}_BetaMul")))
+    nodes.append(node("Add", [mm_out, c_name], [y], namer.fresh(f"{n.name or y}_Bias")))
+    return nodes
+

@@ -27,7 +27,8 @@ import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
 from common.onnx_graph import (
-    Namer, inline_identity_constants, add_opset, drop_unused_initializers, initializer_map, iter_graphs, make_init, node, to_array,
+    Namer, inline_identity_constants, add_opset, drop_unused_initializers, gemm_attributes, gemm_bias_nodes, initializer_map,
+    iter_graphs, make_init, node, to_array,
 )
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
@@ -186,11 +187,7 @@ class _Q4Rewriter:
         ))
 
     def rewrite_gemm(self, n: NodeProto, out: list[NodeProto]) -> bool:
-        attrs = {a.name: a for a in n.attribute}
-        alpha = attrs["alpha"].f if "alpha" in attrs else 1.0
-        beta = attrs["beta"].f if "beta" in attrs else 1.0
-        trans_a = attrs["transA"].i if "transA" in attrs else 0
-        trans_b = bool(attrs["transB"].i) if "transB" in attrs else False
+        alpha, beta, trans_a, trans_b = gemm_attributes(n)
         w = self.const(n.input[1])
         if trans_a or not self.eligible(w, trans_b):
             return False
@@ -199,15 +196,7 @@ class _Q4Rewriter:
         mm_out = self.namer.fresh(f"{y}_matmul") if has_c else y
         self.emit_nbits(n, n.input[0], n.input[1], w, trans_b, alpha, mm_out, out)
         if has_c:
-            c = self.const(n.input[2])
-            c_name = n.input[2]
-            if beta != 1.0 and c is not None:
-                c_name = self.add_init(f"{c_name}_beta", (c * np.float32(beta)).astype(np.float32))
-            elif beta != 1.0:
-                beta_name = self.add_init(f"{y}_beta", np.array(beta, np.float32))
-                c_name = self.namer.fresh(f"{y}_beta_c")
-                out.append(node("Mul", [n.input[2], beta_name], [c_name], self.namer.fresh(f"{y}_BetaMul")))
-            out.append(node("Add", [mm_out, c_name], [y], self.namer.fresh(f"{n.name or y}_Bias")))
+            out += gemm_bias_nodes(n, mm_out, beta, self.const, self.add_init, self.namer)
         self.count["gemm"] += 1
         return True
 
