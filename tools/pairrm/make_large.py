@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 from tools.common.safetensors import write_safetensors  # noqa: E402
 from tools.pairrm.export import export_folder, probe_rows  # noqa: E402
 from tools.pairrm.model import PairRMConfig  # noqa: E402
-from tools.pairrm.model_folder import ALL_VARIANTS, pairrm_config, write_json  # noqa: E402
+from tools.pairrm.model_folder import ALL_VARIANTS, pairrm_config, random_pairrm_architecture, write_json  # noqa: E402
 from tools.pairrm.random_weights import random_pairrm  # noqa: E402
 
 TINY = REPO / "public/models/tiny-pairrm"
@@ -30,37 +30,12 @@ SEED = 7
 
 
 def large_architecture(layers: int) -> dict:
-    return {
-        "model_type": "deberta-v2",
-        "architectures": ["DebertaV2PairRM"],
-        "vocab_size": 128005,
-        "hidden_size": 1024,
-        "num_hidden_layers": layers,
-        "num_attention_heads": 16,
-        "intermediate_size": 4096,
-        "hidden_act": "gelu",
-        "hidden_dropout_prob": 0.1,
-        "attention_probs_dropout_prob": 0.1,
-        "layer_norm_eps": 1e-7,
-        "relative_attention": True,
-        "pos_att_type": ["p2c", "c2p"],
-        "position_buckets": 256,
-        "max_relative_positions": -1,
-        "max_position_embeddings": 512,
-        "norm_rel_ebd": "layer_norm",
-        "share_att_key": True,
-        "position_biased_input": False,
-        "type_vocab_size": 0,
-        "pad_token_id": 0,
-        "n_tasks": 1,
-        "drop_out": 0.05,
-        "sep_token_id": 2,
-        "source_prefix_id": 128001,
-        "cand1_prefix_id": 128002,
-        "cand2_prefix_id": 128003,
-        "cand_prefix_id": 128004,
-        "head_hidden_size": 1024,
-    }
+    """PairRM's real dimensions (DeBERTa-v3-large, markers 128001..128004)."""
+    markers = {"<|source|>": 128001, "<|candidate1|>": 128002, "<|candidate2|>": 128003, "<|candidate|>": 128004}
+    return random_pairrm_architecture(
+        vocab_size=128005, hidden_size=1024, layers=layers, heads=16, ffn=4096, position_buckets=256, max_positions=512,
+        markers=markers,
+    )
 
 
 def main() -> int:

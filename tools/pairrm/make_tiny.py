@@ -18,7 +18,7 @@ from tools.common.safetensors import write_safetensors  # noqa: E402
 from tools.pairrm.export import export_folder  # noqa: E402
 from tools.pairrm.goldens import golden_document, write_goldens  # noqa: E402
 from tools.pairrm.model import PairRMConfig, load_pairrm  # noqa: E402
-from tools.pairrm.model_folder import ALL_VARIANTS, pairrm_config, write_json  # noqa: E402
+from tools.pairrm.model_folder import ALL_VARIANTS, pairrm_config, random_pairrm_architecture, write_json  # noqa: E402
 from tools.pairrm.random_weights import random_pairrm  # noqa: E402
 from tools.pairrm.tokenizer import (  # noqa: E402
     SPECIALS, PlainTextEncoder, added_token_ids, pairrm_tokenizer_json, tokenizer_config, train_tiny_spm,
@@ -44,39 +44,10 @@ def tiny_architecture(vocab_size: int, markers: dict[str, int]) -> dict:
     """DeBERTa-v3 structure at toy size. Buckets are scaled down with the lengths (32 over
     128 positions instead of 256 over 512) so the 128-token rows reach log-bucketed
     distances, as 2048-token rows do in the real model."""
-    return {
-        "model_type": "deberta-v2",
-        "architectures": ["DebertaV2PairRM"],
-        "vocab_size": vocab_size,
-        "hidden_size": 64,
-        "num_hidden_layers": 2,
-        "num_attention_heads": 4,
-        "intermediate_size": 128,
-        "hidden_act": "gelu",
-        "hidden_dropout_prob": 0.1,
-        "attention_probs_dropout_prob": 0.1,
-        "layer_norm_eps": 1e-7,
-        "relative_attention": True,
-        "pos_att_type": ["p2c", "c2p"],
-        "position_buckets": 32,
-        "max_relative_positions": -1,
-        "max_position_embeddings": 128,
-        "norm_rel_ebd": "layer_norm",
-        "share_att_key": True,
-        "position_biased_input": False,
-        "type_vocab_size": 0,
-        "pad_token_id": 0,
-        "cls_token_id": 1,
-        "sep_token_id": 2,
-        "n_tasks": 1,
-        "drop_out": 0.05,
-        "head_hidden_size": 64,
-        "source_prefix_id": markers["<|source|>"],
-        "cand1_prefix_id": markers["<|candidate1|>"],
-        "cand2_prefix_id": markers["<|candidate2|>"],
-        "cand_prefix_id": markers["<|candidate|>"],
-        "mask_token_id": markers["[MASK]"],
-    }
+    return random_pairrm_architecture(
+        vocab_size=vocab_size, hidden_size=64, layers=2, heads=4, ffn=128, position_buckets=32, max_positions=128,
+        markers=markers, extra_ids={"cls_token_id": 1, "mask_token_id": markers["[MASK]"]},
+    )
 
 
 def folder_bytes(folder: Path) -> int:

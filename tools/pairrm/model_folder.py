@@ -14,6 +14,50 @@ from tools.pairrm.onnx_export import export_onnx
 ALL_VARIANTS = ("fp32", "fp16", "q8", "q4")
 
 
+def random_pairrm_architecture(
+    *, vocab_size: int, hidden_size: int, layers: int, heads: int, ffn: int,
+    position_buckets: int, max_positions: int, markers: dict[str, int], extra_ids: dict[str, int] | None = None,
+) -> dict:
+    """config.json of a random-weight PairRM: DeBERTa-v3's structure (REFERENCE.md §1) at the
+    given sizes. `markers` maps "<|source|>", "<|candidate1|>", "<|candidate2|>",
+    "<|candidate|>" to ids; `extra_ids` adds token id fields (e.g. cls_token_id) by name."""
+    extra = dict(extra_ids or {})
+    cls = {"cls_token_id": extra.pop("cls_token_id")} if "cls_token_id" in extra else {}
+    return {
+        "model_type": "deberta-v2",
+        "architectures": ["DebertaV2PairRM"],
+        "vocab_size": vocab_size,
+        "hidden_size": hidden_size,
+        "num_hidden_layers": layers,
+        "num_attention_heads": heads,
+        "intermediate_size": ffn,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "layer_norm_eps": 1e-7,
+        "relative_attention": True,
+        "pos_att_type": ["p2c", "c2p"],
+        "position_buckets": position_buckets,
+        "max_relative_positions": -1,
+        "max_position_embeddings": max_positions,
+        "norm_rel_ebd": "layer_norm",
+        "share_att_key": True,
+        "position_biased_input": False,
+        "type_vocab_size": 0,
+        "pad_token_id": 0,
+        **cls,
+        "sep_token_id": 2,
+        "n_tasks": 1,
+        "drop_out": 0.05,
+        "head_hidden_size": hidden_size,
+        "source_prefix_id": markers["<|source|>"],
+        "cand1_prefix_id": markers["<|candidate1|>"],
+        "cand2_prefix_id": markers["<|candidate2|>"],
+        "cand_prefix_id": markers["<|candidate|>"],
+        **extra,
+    }
+
+
 def pairrm_config(raw: dict, source_max_length: int, candidate_max_length: int) -> dict:
     """The checkpoint's config plus every field the engine reads (it hard-codes none)."""
     config = dict(raw)
