@@ -35,3 +35,21 @@ export async function openWithFallback<T>(
     return { loaded: await open(wasm), choice: wasm };
   }
 }
+
+/**
+ * One run right after a model opened: a backend that loads but cannot run (a kernel the
+ * adapter lacks) fails here, where the fallback can still act, rather than in the first
+ * call; the first call does not pay for kernel compilation; and info() can report what the
+ * first run cost. On failure the model is released and the error rethrown.
+ */
+export async function warmUp(run: () => Promise<unknown>, release: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  try {
+    await run();
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+  return performance.now() - started;
+}
+

@@ -7,7 +7,7 @@
 import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
 import { BlenderError } from '../engine/errors';
 import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
-import { openWithFallback } from './backend-fallback';
+import { openWithFallback, warmUp } from './backend-fallback';
 import { fuserFiles, loadFuser, type LoadedFuser } from './fuser';
 import { folderBytesCache, serveOnlyFrom } from './fuser-store-cache';
 import type { ModelStore } from './model-store';
@@ -57,16 +57,10 @@ export async function loadPageFuser(store: ModelStore, request: PageFuserRequest
       detach();
     }
     timings.sessionMs += performance.now() - sessionStarted;
-    // One decoder step now: a backend that loads but cannot run fails here, not in the
-    // first call, and info() can report what the first run cost.
-    const warmStarted = performance.now();
-    try {
-      await loaded.engine.fuse([''], [['']], { maxNewTokens: 1, numBeams: 1 });
-    } catch (error) {
-      await loaded.model.dispose().catch(() => undefined);
-      throw error;
-    }
-    const firstRunMs = performance.now() - warmStarted;
+    const firstRunMs = await warmUp(
+      () => loaded.engine.fuse([''], [['']], { maxNewTokens: 1, numBeams: 1 }),
+      () => loaded.model.dispose(),
+    );
     onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'ready' });
     return { ...loaded, firstRunMs };
   };

@@ -6,7 +6,7 @@
  */
 import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
 import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
-import { openWithFallback } from './backend-fallback';
+import { openWithFallback, warmUp } from './backend-fallback';
 import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from './model-files';
 import type { ModelStore, StoreEvent } from './model-store';
 import type { OrtModuleLike } from './ort-sessions';
@@ -47,17 +47,10 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
     };
     const loaded = await loadRanker(graphFiles, ort, choice.dtype, { executionProviders: [choice.backend], graphOptimizationLevel: 'all' });
     timings.sessionMs += performance.now() - sessionStarted;
-    // One pass now: a backend that opens but cannot run (a kernel the adapter lacks) fails
-    // here rather than in the first call, the first call does not pay for kernel
-    // compilation, and info() can report what that first run cost.
-    const warmStarted = performance.now();
-    try {
-      await loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true });
-    } catch (error) {
-      await loaded.session.release().catch(() => undefined);
-      throw error;
-    }
-    const firstRunMs = performance.now() - warmStarted;
+    const firstRunMs = await warmUp(
+      () => loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true }),
+      () => loaded.session.release(),
+    );
     onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'ready' });
     return { ...loaded, firstRunMs };
   };
