@@ -4,9 +4,10 @@
 import { aggregateScores, ranksFromScores } from '../engine/aggregate';
 import { createBlender, type BrowserBlender, type BrowserInfo } from '../client/index';
 import { renderHeatmap } from './heatmap';
+import { DEFAULT_MODELS } from './default-models';
 
-const RANKER = 'models/tiny-pairrm';
-const FUSER = 'models/tiny-fuser';
+const RANKER = DEFAULT_MODELS.ranker;
+const FUSER = DEFAULT_MODELS.fuser;
 const TOP_K = 3;
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -145,6 +146,7 @@ async function run(blender: BrowserBlender, fuse: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  $('#models-notice').textContent = DEFAULT_MODELS.notice;
   try {
     const blender = await createBlender({
       ranker: RANKER,
