@@ -32,6 +32,11 @@ export type BlenderErrorCode =
   | 'INTEGRITY_MISMATCH'
   /** The requested device or dtype cannot run here (e.g. `webgpu` without an adapter). */
   | 'BACKEND_UNAVAILABLE'
+  /**
+   * The model cache (IndexedDB) cannot be used here: private browsing, storage blocked or
+   * broken. Models still load from the network, uncached; cache methods reject with this.
+   */
+  | 'STORAGE_UNAVAILABLE'
   /** The worker hosting the engine died (crash, out of memory); the next call starts a new one. */
   | 'WORKER_CRASHED'
   /** The runtime failed while running the model. */

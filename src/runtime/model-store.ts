@@ -7,8 +7,13 @@
  * their sha256 so a changed file is a different entry. A stored file is verified again
  * when read; a corrupt one is dropped and downloaded anew.
  *
- * Every dependency (key-value storage, fetch, crypto, the StorageManager) is injected, so
- * this logic runs unchanged in Node tests with in-memory fakes.
+ * A download that fails on the way (network error, 5xx, a stream cut short by an error) is
+ * retried with exponential backoff, resuming with a Range request where the server answers
+ * 206. Where a lock is given (a Web Lock in pages), one tab downloads a model while the
+ * others wait for it and then read the cache.
+ *
+ * Every dependency (key-value storage, fetch, crypto, the StorageManager, the lock, timers)
+ * is injected, so this logic runs unchanged in Node tests with in-memory fakes.
  */
 import { BlenderError } from '../engine/errors';
 
@@ -50,6 +55,18 @@ export type StoreEvent =
       overallTotal: number;
     }
   | {
+      /** A download failed on the way and is tried again after `delayMs`. */
+      stage: 'retry';
+      model: string;
+      file: string;
+      /** The attempt that failed (1 = the first). */
+      attempt: number;
+      delayMs: number;
+      /** Bytes already received, asked for again only from here (Range) when the server allows. */
+      resumeFrom: number;
+      reason: string;
+    }
+  | {
       stage: 'cache';
       model: string;
       file: string;
@@ -85,27 +102,58 @@ interface StoredFileMeta {
   chunkKeys: string[];
 }
 
+export interface FetchInit {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Runs `work` while holding the exclusive lock `name` (navigator.locks in pages). Rejects
+ * without running it when `signal` fires while waiting.
+ */
+export type ModelLock = <T>(name: string, work: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
+
+export interface RetryPolicy {
+  /** Tries per file in all, the first included. */
+  attempts: number;
+  /** Wait before the second try; it doubles for every further try, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
 export interface ModelStoreDeps {
   storage: KeyValueStorage;
-  fetch: (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
+  fetch: (url: string, init?: FetchInit) => Promise<Response>;
   subtle: SubtleCrypto;
   storageManager?: StorageManagerLike | undefined;
   /** Size of one stored chunk; 8 MiB keeps IndexedDB transactions small. */
   chunkBytes?: number;
+  /** Serializes downloads of one model across tabs; absent: no cross-tab coordination. */
+  lock?: ModelLock | undefined;
+  retry?: Partial<RetryPolicy>;
+  /** Waits between tries (tests replace it); rejects when `signal` fires. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
+/** Statuses worth another try: the server or a proxy may answer differently in a moment. */
+const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 const META_PREFIX = 'file|';
 const CHUNK_PREFIX = 'chunk|';
 const MANIFEST_PREFIX = 'manifest|';
 
 export class ModelStore {
   private readonly chunkBytes: number;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private persistRequested = false;
   private readonly manifests = new Map<string, Promise<ModelManifest>>();
 
   constructor(private readonly deps: ModelStoreDeps) {
     this.chunkBytes = deps.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+    this.sleep = deps.sleep ?? sleep;
   }
 
   /**
@@ -126,17 +174,22 @@ export class ModelStore {
   private async loadManifest(model: string, options: LoadOptions): Promise<ModelManifest> {
     const url = joinUrl(model, 'manifest.json');
     let fetchError: unknown;
+    let response: Response | undefined;
     try {
-      const response = await this.deps.fetch(url, signalInit(options.signal));
-      if (response.ok) {
-        const manifest = parseManifest(await response.json(), url);
-        await this.deps.storage.set(MANIFEST_PREFIX + normalizeModel(model), manifest).catch(() => undefined);
-        return manifest;
-      }
-      fetchError = new Error(`HTTP ${response.status}`);
+      response = await this.deps.fetch(url, signalInit(options.signal));
+      if (!response.ok) fetchError = new Error(`HTTP ${response.status}`);
     } catch (error) {
       if (options.signal?.aborted) throw abortError(options.signal);
       fetchError = error;
+    }
+    if (response?.ok) {
+      // A manifest that arrives but is not one is the model's fault, not the network's.
+      const json: unknown = await response.json().catch((error: unknown) => {
+        throw new BlenderError('MODEL_INVALID', `${url} is not JSON: ${describe(error)}`, 'model', { cause: error });
+      });
+      const manifest = parseManifest(json, url);
+      await this.deps.storage.set(MANIFEST_PREFIX + normalizeModel(model), manifest).catch(() => undefined);
+      return manifest;
     }
     const stored = await this.deps.storage.get(MANIFEST_PREFIX + normalizeModel(model)).catch(() => undefined);
     if (stored) return parseManifest(stored, url);
@@ -167,13 +220,46 @@ export class ModelStore {
       else missing.push(entry);
     }
 
-    const overall = { loaded: 0, total: missing.reduce((sum, entry) => sum + entry.bytes, 0) };
-    for (const entry of missing) {
+    if (missing.length === 0) return result;
+    const { lock } = this.deps;
+    if (!lock) {
+      await this.fetchAndStore(model, missing, result, options);
+      return result;
+    }
+    // Another tab may be downloading the same files: wait for it, then take what it stored.
+    try {
+      await lock(
+        `llm-blender-web:model:${normalizeModel(model)}`,
+        async () => {
+          const stillMissing: ManifestFile[] = [];
+          for (const entry of missing) {
+            const cached = await this.readVerified(model, entry, options);
+            if (cached) result.set(entry.path, cached);
+            else stillMissing.push(entry);
+          }
+          await this.fetchAndStore(model, stillMissing, result, options);
+        },
+        options.signal,
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      throw error;
+    }
+    return result;
+  }
+
+  private async fetchAndStore(
+    model: string,
+    entries: readonly ManifestFile[],
+    result: Map<string, Uint8Array>,
+    options: LoadOptions,
+  ): Promise<void> {
+    const overall = { loaded: 0, total: entries.reduce((sum, entry) => sum + entry.bytes, 0) };
+    for (const entry of entries) {
       const bytes = await this.download(model, entry, overall, options);
       await this.store(model, entry, bytes, options);
       result.set(entry.path, bytes);
     }
-    return result;
   }
 
   /** The bytes of one file (see {@link files}). */
@@ -198,23 +284,34 @@ export class ModelStore {
     for (const meta of await this.allMeta()) {
       if (meta.model === name) await this.dropFile(meta);
     }
-    await this.deps.storage.del(MANIFEST_PREFIX + name);
+    await this.storage('delete', () => this.deps.storage.del(MANIFEST_PREFIX + name));
     this.manifests.delete(name);
   }
 
   async clear(): Promise<void> {
     this.manifests.clear();
-    for (const key of await this.deps.storage.keys()) {
-      if (key.startsWith(META_PREFIX) || key.startsWith(CHUNK_PREFIX) || key.startsWith(MANIFEST_PREFIX)) {
-        await this.deps.storage.del(key);
+    await this.storage('clear', async () => {
+      for (const key of await this.deps.storage.keys()) {
+        if (key.startsWith(META_PREFIX) || key.startsWith(CHUNK_PREFIX) || key.startsWith(MANIFEST_PREFIX)) {
+          await this.deps.storage.del(key);
+        }
       }
-    }
+    });
   }
 
   async usage(): Promise<StoreUsage> {
     const bytes = (await this.allMeta()).reduce((sum, meta) => sum + meta.bytes, 0);
     const estimate = await this.deps.storageManager?.estimate().catch(() => undefined);
     return { bytes, originUsage: estimate?.usage, quota: estimate?.quota };
+  }
+
+  /** A cache operation whose storage failure is the caller's answer, named as such. */
+  private async storage<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new BlenderError('STORAGE_UNAVAILABLE', `the model cache cannot ${what}: ${describe(error)}`, undefined, { cause: error });
+    }
   }
 
   private async readVerified(model: string, entry: ManifestFile, options: LoadOptions): Promise<Uint8Array | null> {
@@ -249,6 +346,11 @@ export class ModelStore {
     return bytes;
   }
 
+  /**
+   * One file from the network, verified against its manifest entry. Failures on the way are
+   * tried again (see RetryPolicy); what arrived before a failure is kept and only the rest
+   * is asked for (Range), unless the server answers with the whole file again.
+   */
   private async download(
     model: string,
     entry: ManifestFile,
@@ -256,61 +358,42 @@ export class ModelStore {
     options: LoadOptions,
   ): Promise<Uint8Array> {
     const url = joinUrl(model, entry.path);
-    const fail = (why: string, cause?: unknown): never => {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${why}`, 'model', { cause });
-    };
-    let response: Response;
-    try {
-      response = await this.deps.fetch(url, signalInit(options.signal));
-    } catch (error) {
-      return fail(describe(error), error);
-    }
-    if (!response.ok || !response.body) return fail(`HTTP ${response.status}`);
-
-    const bytes = new Uint8Array(entry.bytes);
-    const reader = response.body.getReader();
-    let loaded = 0;
-    const report = () =>
-      options.onEvent?.({
-        stage: 'download',
-        model,
-        file: entry.path,
-        loaded,
-        total: entry.bytes,
-        overallLoaded: overall.loaded,
-        overallTotal: overall.total,
-      });
-    report();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (loaded + value.byteLength > bytes.byteLength) {
-          await reader.cancel();
-          throw new BlenderError(
-            'INTEGRITY_MISMATCH',
-            `${url} is larger than the ${entry.bytes} bytes its manifest lists; nothing was stored`,
-            'model',
-          );
+    const received = { bytes: new Uint8Array(entry.bytes), loaded: 0 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.fetchInto(model, entry, received, overall, options);
+        break;
+      } catch (error) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        if (!(error instanceof TransientFailure)) throw error;
+        if (attempt >= this.retry.attempts) {
+          throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${error.message} (${attempt} attempts)`, 'model', {
+            cause: error.cause,
+          });
         }
-        bytes.set(value, loaded);
-        loaded += value.byteLength;
-        overall.loaded += value.byteLength;
-        report();
+        const delayMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        options.onEvent?.({
+          stage: 'retry',
+          model,
+          file: entry.path,
+          attempt,
+          delayMs,
+          resumeFrom: received.loaded,
+          reason: error.message,
+        });
+        await this.sleep(delayMs, options.signal).catch((wait: unknown) => {
+          throw options.signal?.aborted ? abortError(options.signal) : wait;
+        });
       }
-    } catch (error) {
-      if (error instanceof BlenderError) throw error;
-      return fail(describe(error), error);
     }
-    if (loaded !== entry.bytes) {
+    if (received.loaded !== entry.bytes) {
       throw new BlenderError(
         'INTEGRITY_MISMATCH',
-        `${url} has ${loaded} bytes, its manifest lists ${entry.bytes}; nothing was stored`,
+        `${url} has ${received.loaded} bytes, its manifest lists ${entry.bytes}; nothing was stored`,
         'model',
       );
     }
-    const digest = await sha256Hex(this.deps.subtle, bytes);
+    const digest = await sha256Hex(this.deps.subtle, received.bytes);
     if (digest !== entry.sha256) {
       throw new BlenderError(
         'INTEGRITY_MISMATCH',
@@ -318,7 +401,82 @@ export class ModelStore {
         'model',
       );
     }
-    return bytes;
+    return received.bytes;
+  }
+
+  /** One try: fetches the file (or its rest, from `received.loaded`) into `received`. */
+  private async fetchInto(
+    model: string,
+    entry: ManifestFile,
+    received: { bytes: Uint8Array; loaded: number },
+    overall: { loaded: number; total: number },
+    options: LoadOptions,
+  ): Promise<void> {
+    const url = joinUrl(model, entry.path);
+    const resumeFrom = received.loaded;
+    let response: Response;
+    try {
+      response = await this.deps.fetch(url, {
+        ...signalInit(options.signal),
+        ...(resumeFrom > 0 ? { headers: { Range: `bytes=${resumeFrom}-` } } : {}),
+      });
+    } catch (error) {
+      throw new TransientFailure(describe(error), error);
+    }
+    if (!response.ok) {
+      const why = `HTTP ${response.status}`;
+      if (TRANSIENT_STATUSES.has(response.status)) throw new TransientFailure(why);
+      throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${why}`, 'model');
+    }
+    if (resumeFrom > 0 && (response.status !== 206 || contentRangeStart(response) !== resumeFrom)) {
+      // The server sent the whole file (no Range support) or a range we did not ask for:
+      // start over from its first byte.
+      if (response.status === 206) {
+        await response.body?.cancel().catch(() => undefined);
+        overall.loaded -= received.loaded;
+        received.loaded = 0;
+        throw new TransientFailure(`the server answered the range request with ${response.headers.get('content-range')}`);
+      }
+      overall.loaded -= received.loaded;
+      received.loaded = 0;
+    }
+    if (!response.body) throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: HTTP ${response.status} without a body`, 'model');
+
+    const { bytes } = received;
+    const reader = response.body.getReader();
+    const report = () =>
+      options.onEvent?.({
+        stage: 'download',
+        model,
+        file: entry.path,
+        loaded: received.loaded,
+        total: entry.bytes,
+        overallLoaded: overall.loaded,
+        overallTotal: overall.total,
+      });
+    report();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throw new TransientFailure(`the download broke off after ${received.loaded} bytes: ${describe(error)}`, error);
+      }
+      if (chunk.done) return;
+      const { value } = chunk;
+      if (received.loaded + value.byteLength > bytes.byteLength) {
+        await reader.cancel().catch(() => undefined);
+        throw new BlenderError(
+          'INTEGRITY_MISMATCH',
+          `${url} is larger than the ${entry.bytes} bytes its manifest lists; nothing was stored`,
+          'model',
+        );
+      }
+      bytes.set(value, received.loaded);
+      received.loaded += value.byteLength;
+      overall.loaded += value.byteLength;
+      report();
+    }
   }
 
   /** Stores a verified file; a failure to store never fails the load, it is reported. */
@@ -361,14 +519,17 @@ export class ModelStore {
   }
 
   private async allMeta(): Promise<StoredFileMeta[]> {
-    const metas: StoredFileMeta[] = [];
-    for (const key of await this.deps.storage.keys()) {
-      if (!key.startsWith(META_PREFIX)) continue;
-      const meta = (await this.deps.storage.get(key)) as StoredFileMeta | undefined;
-      if (meta) metas.push(meta);
-    }
-    return metas;
+    return this.storage('list', async () => {
+      const metas: StoredFileMeta[] = [];
+      for (const key of await this.deps.storage.keys()) {
+        if (!key.startsWith(META_PREFIX)) continue;
+        const meta = (await this.deps.storage.get(key)) as StoredFileMeta | undefined;
+        if (meta) metas.push(meta);
+      }
+      return metas;
+    });
   }
+
 }
 
 function parseManifest(value: unknown, url: string): ModelManifest {
@@ -406,6 +567,34 @@ export function joinUrl(model: string, path: string): string {
 
 function signalInit(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
+}
+
+/** A failure that another try may not repeat (network error, 5xx, a broken stream). */
+class TransientFailure extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** The first byte of a 206 response (`Content-Range: bytes 100-199/200`), or -1. */
+function contentRangeStart(response: Response): number {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range')?.trim() ?? '');
+  return match ? Number(match[1]) : -1;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function abortError(signal: AbortSignal): BlenderError {
