@@ -4,29 +4,29 @@
 // (the contract is src/client/protocol.ts).
 import { ort, wasmUrl } from '../src/runtime/ort-web'; // first: transformers.js must find this ORT
 import * as Comlink from 'comlink';
-import { createStore, del, get, keys, set } from 'idb-keyval';
 import type { BrowserInfo, WireResult, WorkerApi } from '../src/client/protocol';
 import { BlenderError, isBlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/backend-choice';
-import { ModelStore } from '../src/runtime/model-store';
+import { indexedDbStorage } from '../src/runtime/idb-storage';
+import { ModelStore, type ModelLock } from '../src/runtime/model-store';
 import { loadPageFuser, type PageFuser } from '../src/runtime/fuser-page';
 import { loadPageRanker, type PageRanker } from '../src/runtime/page-ranker';
 import { chooseWasmThreads } from '../src/runtime/wasm-threads';
 import { probeWebGpu, type WebGpuProbe } from '../src/runtime/webgpu-probe';
 
-const idb = createStore('llm-blender-web', 'models');
+// One download of a model per origin at a time: other tabs wait, then read the cache.
+const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+const modelLock: ModelLock | undefined = locks
+  ? (name, work, signal) => locks.request(name, signal ? { signal } : {}, work)
+  : undefined;
 const store = new ModelStore({
-  storage: {
-    get: (key) => get(key, idb),
-    set: (key, value) => set(key, value, idb),
-    del: (key) => del(key, idb),
-    keys: async () => (await keys(idb)).map(String),
-  },
+  storage: indexedDbStorage('llm-blender-web', 'models'),
   fetch: (url, init) => fetch(url, init),
   subtle: crypto.subtle,
   storageManager: navigator.storage,
+  lock: modelLock,
 });
 
 const wasm = chooseWasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });

@@ -1,4 +1,5 @@
 import { BlenderError } from './errors';
+import { textPrefix, tokenPrefix } from './text-prefix';
 
 /**
  * GenFuser prompts, per REFERENCE.md §5. Pure: the tokenizer is injected (the fuser's own,
@@ -50,8 +51,9 @@ export function readFuserConfig(json: unknown, location: string): FuserConfig {
 
 /** A candidate longer than the limit: its first `limit` ids, decoded, then "..." (reference). */
 export function truncateCandidate(tokenizer: FuseTokenizer, candidate: string, limit: number): string {
-  const ids = tokenizer.encode(candidate);
-  return ids.length > limit ? `${tokenizer.decode(ids.slice(0, limit), false)}...` : candidate;
+  // Only the first limit + 1 ids matter (are there more?): a long candidate is not tokenized whole.
+  const { text, ids } = tokenPrefix(candidate, limit + 1, (piece) => tokenizer.encode(piece));
+  return ids.length > limit ? `${tokenizer.decode(ids.slice(0, limit), false)}...` : text;
 }
 
 /** The reference's prompt text (no truncation of the whole yet). */
@@ -79,7 +81,11 @@ export function buildFusePrompt(
   input: string,
   candidates: readonly string[],
 ): FusePrompt {
-  const text = fusePromptText(tokenizer, config, instruction, input, candidates);
+  // The prompt keeps at most sourceMaxTokens, so a longer instruction or input is cut to a
+  // prefix that still fills it (a few tokens spare: in the prompt its first word joins
+  // "Input: "), never tokenized whole. Text holds the cut version.
+  const fits = (part: string) => textPrefix(part, config.sourceMaxTokens + 8, (piece) => tokenizer.encode(piece));
+  const text = fusePromptText(tokenizer, config, fits(instruction), fits(input), candidates);
   const ids = tokenizer.encode(text);
   if (ids.length <= config.sourceMaxTokens) return { text, ids, truncated: false };
   const tailStart = ids.lastIndexOf(config.eosTokenId);

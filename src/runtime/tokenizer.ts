@@ -18,6 +18,7 @@
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ContentTokenizer } from '../engine/encode';
 import { BlenderError } from '../engine/errors';
+import { tokenPrefix } from '../engine/text-prefix';
 
 /** The members of @huggingface/tokenizers' Tokenizer the plain-text path uses. */
 interface TokenizerCore {
@@ -81,48 +82,9 @@ export function createPlainTextTokenizer(tokenizerJson: unknown, tokenizerConfig
 
   return {
     blockedIds,
-    encodePlain: (text, maxTokens) => (maxTokens === undefined ? encodeAll(text) : encodePrefix(text, maxTokens, encodeAll)),
+    // Long texts: only their first ids are kept, so only a prefix is tokenized (text-prefix.ts).
+    encodePlain: (text, maxTokens) => (maxTokens === undefined ? encodeAll(text) : tokenPrefix(text, maxTokens, encodeAll).ids),
   };
-}
-
-/** Tokens a cut without a clean boundary must leave beyond the ones needed (see below). */
-const UNCLEAN_CUT_MARGIN = 64;
-/** Characters tokenized at most, whatever the text (bounds time and memory). */
-const HARD_CHARACTER_LIMIT = 1 << 18;
-
-/**
- * The first `maxTokens` ids of a long text without tokenizing all of it: the engine keeps at
- * most a few hundred tokens of each text, and tokenizing a 1 MB candidate whole takes ~30 s
- * and overflows the library's stack.
- *
- * Prefixes grow until they hold enough tokens. A prefix ends right before a space that
- * follows a non-space character: sentencepiece pieces never cross a word start, the
- * normalizers act locally there, so the prefix's ids are exactly the text's first ids.
- * Where a window has no such space (CJK, long runs without spaces), the prefix is cut
- * anyway and must hold UNCLEAN_CUT_MARGIN more tokens than needed, so the cut can only
- * affect ids that are dropped. Past HARD_CHARACTER_LIMIT characters a text is cut (ours:
- * only texts that stay under the token limit for that long, e.g. one fused unknown run).
- */
-function encodePrefix(text: string, maxTokens: number, encodeAll: (text: string) => number[]): number[] {
-  for (let window = Math.max(1024, maxTokens * 8); window < text.length && window <= HARD_CHARACTER_LIMIT; window *= 4) {
-    const cut = wordStartBefore(text, window);
-    if (cut > 0) {
-      const ids = encodeAll(text.slice(0, cut));
-      if (ids.length >= maxTokens) return ids;
-    } else {
-      const ids = encodeAll(text.slice(0, window));
-      if (ids.length >= maxTokens + UNCLEAN_CUT_MARGIN) return ids;
-    }
-  }
-  return encodeAll(text.length > HARD_CHARACTER_LIMIT ? text.slice(0, HARD_CHARACTER_LIMIT) : text);
-}
-
-/** The last index in (end/2, end] holding a space right after a non-space, or -1. */
-function wordStartBefore(text: string, end: number): number {
-  for (let i = text.lastIndexOf(' ', end); i > end / 2; i = text.lastIndexOf(' ', i - 1)) {
-    if (/\S/.test(text[i - 1]!)) return i;
-  }
-  return -1;
 }
 
 /** Makes added tokens that are also Unigram pieces unreachable from text (see above). */
