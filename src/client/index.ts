@@ -22,6 +22,7 @@ import { checkFunctionOption, checkSignalOption } from '../engine/validate';
 import type { Dtype, PageDevice } from '../runtime/backend-choice';
 import type { CachedModel, StoreUsage } from '../runtime/model-store';
 import type { BrowserInfo, EngineMethod, LoadEvent, WireCreateOptions } from './protocol';
+import { nameUncloneable } from './uncloneable';
 import { unwrap, WorkerConnection, type WorkerFactory } from './worker-connection';
 
 export * from '../engine/index';
@@ -43,6 +44,11 @@ export interface BrowserBlenderOptions {
   dtype?: Dtype | 'auto';
   /** Model loading progress: downloads, cache hits and misses, session creation, fallbacks. */
   onProgress?: (event: LoadEvent) => void;
+  /**
+   * Aborts loading (download, session creation): createBlender rejects with `ABORTED` and
+   * its worker is stopped. Nothing half-downloaded is ever served from the cache.
+   */
+  signal?: AbortSignal;
 }
 
 /** The model cache in IndexedDB, shared by every blender of this origin. */
@@ -57,7 +63,7 @@ export interface BrowserBlender extends Blender<BrowserInfo> {
   readonly cache: ModelCache;
 }
 
-const OPTION_KEYS = ['ranker', 'fuser', 'device', 'dtype', 'onProgress'];
+const OPTION_KEYS = ['ranker', 'fuser', 'device', 'dtype', 'onProgress', 'signal'];
 const DEVICES: readonly PageDevice[] = ['auto', 'webgpu', 'wasm'];
 const DTYPES: ReadonlyArray<Dtype | 'auto'> = ['auto', 'fp32', 'fp16', 'q8', 'q4'];
 
@@ -67,8 +73,10 @@ const spawnBlenderWorker: WorkerFactory = () =>
 export async function createBlender(options: BrowserBlenderOptions = {}): Promise<BrowserBlender> {
   const wire = readCreateOptions(options);
   const onProgress = checkFunctionOption<(event: LoadEvent) => void>(options.onProgress, 'onProgress');
+  const signal = checkSignalOption(options.signal);
+  if (signal?.aborted) throw abortedError(signal);
   const blender = new WorkerBlender(wire, onProgress, spawnBlenderWorker);
-  await blender.connection();
+  await blender.connection(signal);
   return blender;
 }
 
@@ -79,7 +87,12 @@ class WorkerBlender implements BrowserBlender {
 
   readonly cache: ModelCache = {
     list: async () => unwrap(await this.track((remote) => remote.cacheList())),
-    delete: async (model) => unwrap(await this.track((remote) => remote.cacheDelete(resolveModelUrl(model)))),
+    delete: async (model) => {
+      if (typeof model !== 'string' || model.trim() === '') {
+        throw new BlenderError('INVALID_ARGUMENT', 'cache.delete takes a model folder URL (a non-empty string)', 'model');
+      }
+      return unwrap(await this.track((remote) => remote.cacheDelete(resolveModelUrl(model))));
+    },
     clear: async () => unwrap(await this.track((remote) => remote.cacheClear())),
     usage: async () => unwrap(await this.track((remote) => remote.cacheUsage())),
   };
@@ -90,18 +103,18 @@ class WorkerBlender implements BrowserBlender {
     private readonly createWorker: WorkerFactory,
   ) {}
 
-  /** The live worker, or a fresh one when the last one died. */
-  connection(): Promise<WorkerConnection> {
+  /** The live worker, or a fresh one when the last one died. `signal` aborts starting one. */
+  connection(signal?: AbortSignal): Promise<WorkerConnection> {
     if (this.disposed) return Promise.reject(new BlenderError('DISPOSED', 'the blender was disposed; create a new one'));
     const live = this.current;
     if (live) {
       return live.then((connection) => (connection.alive ? connection : this.restart()));
     }
-    return this.restart();
+    return this.restart(signal);
   }
 
-  private restart(): Promise<WorkerConnection> {
-    const started = WorkerConnection.start(this.createWorker, this.options, this.onProgress);
+  private restart(signal?: AbortSignal): Promise<WorkerConnection> {
+    const started = WorkerConnection.start(this.createWorker, this.options, this.onProgress, signal);
     this.current = started;
     started.catch(() => {
       // A failed start is not cached: the next call tries again.
@@ -154,6 +167,8 @@ class WorkerBlender implements BrowserBlender {
     const live = this.current;
     this.current = null;
     const connection = await live?.catch(() => null);
+    // Calls still running end now, with the reason, whatever the worker does next.
+    connection?.rejectPending(new BlenderError('DISPOSED', 'the blender was disposed during this call'));
     if (connection?.alive) {
       await Promise.race([connection.remote.dispose(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(() => undefined);
     }
@@ -172,7 +187,12 @@ class WorkerBlender implements BrowserBlender {
     const callId = this.nextCallId++;
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     const token = onToken ? Comlink.proxy(onToken) : undefined;
-    const work = connection.track(connection.remote.call(callId, method, args, rest, progress, token)).then(unwrap);
+    const work = connection
+      .track(connection.remote.call(callId, method, args, rest, progress, token))
+      .catch((error: unknown) => {
+        throw nameUncloneable(error, method, args, rest);
+      })
+      .then(unwrap);
     if (!signal) return work;
     return new Promise((resolve, reject) => {
       const onAbort = () => {

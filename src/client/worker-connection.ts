@@ -34,8 +34,15 @@ export class WorkerConnection {
     createWorker: WorkerFactory,
     options: WireCreateOptions,
     onLoad: ((event: LoadEvent) => void) | undefined,
+    signal?: AbortSignal,
   ): Promise<WorkerConnection> {
     const connection = new WorkerConnection(createWorker());
+    // Aborting a load stops the worker wherever it is (downloading, creating a session).
+    const onAbort = () =>
+      connection.terminate(
+        new BlenderError('ABORTED', 'loading was aborted (options.signal)', 'options.signal', { cause: signal?.reason }),
+      );
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await connection.watchLiveness();
       const callback = onLoad ? Comlink.proxy(onLoad) : undefined;
@@ -43,6 +50,8 @@ export class WorkerConnection {
     } catch (error) {
       connection.terminate();
       throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     return connection;
   }
@@ -104,7 +113,8 @@ export class WorkerConnection {
     return new BlenderError('WORKER_CRASHED', `${this.deathReason ?? 'the worker stopped'}; the next call starts a new worker`);
   }
 
-  private rejectPending(error: BlenderError): void {
+  /** Rejects every call in flight with `error`; the worker itself is untouched. */
+  rejectPending(error: BlenderError): void {
     const waiting = [...this.pending];
     this.pending.clear();
     for (const reject of waiting) reject(error);

@@ -1,3 +1,4 @@
+import { BlenderError } from './errors';
 import type { Aggregation } from './types';
 
 /**
@@ -44,6 +45,7 @@ export function ranksFromScores(scores: readonly number[]): number[] {
  * get_topk_candidates_from_ranks). Equal ranks keep their original order.
  */
 export function topK<T>(ranks: readonly (readonly number[])[], candidates: readonly (readonly T[])[], k: number): T[][] {
+  checkTopKArguments(ranks, candidates, k);
   return ranks.map((row, i) => {
     const list = candidates[i] ?? [];
     return row
@@ -51,5 +53,26 @@ export function topK<T>(ranks: readonly (readonly number[])[], candidates: reado
       .sort((a, b) => a.rank - b.rank || a.index - b.index)
       .slice(0, Math.max(0, k))
       .map(({ index }) => list[index]!);
+  });
+}
+
+/** topK is public: a JavaScript caller's mistake is a BlenderError naming it, not a TypeError. */
+function checkTopKArguments(ranks: unknown, candidates: unknown, k: unknown): void {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) {
+    throw new BlenderError('INVALID_ARGUMENT', `k must be an integer >= 0 (got ${String(k)})`, 'k');
+  }
+  if (!Array.isArray(ranks)) throw new BlenderError('INVALID_ARGUMENT', 'ranks must be an array of rank arrays', 'ranks');
+  if (!Array.isArray(candidates)) throw new BlenderError('INVALID_ARGUMENT', 'candidates must be an array of arrays', 'candidates');
+  if (candidates.length !== ranks.length) {
+    throw new BlenderError('LENGTH_MISMATCH', `candidates has ${candidates.length} lists, ranks has ${ranks.length}`, 'candidates');
+  }
+  ranks.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || row.some((rank) => typeof rank !== 'number' || Number.isNaN(rank))) {
+      throw new BlenderError('INVALID_ARGUMENT', `ranks[${i}] must be an array of numbers`, `ranks[${i}]`);
+    }
+    const list: unknown = candidates[i];
+    if (!Array.isArray(list) || list.length !== row.length) {
+      throw new BlenderError('LENGTH_MISMATCH', `candidates[${i}] must have one item per rank in ranks[${i}]`, `candidates[${i}]`);
+    }
   });
 }

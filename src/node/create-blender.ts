@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { ENGINE_DEFAULTS } from '../engine/call-options';
 import { BlenderError } from '../engine/errors';
 import { bestOfN } from '../engine/best-of-n';
+import { throwIfAborted } from '../engine/pair-scorer';
 import { rankAndFuse } from '../engine/rank-and-fuse';
 import type { BestOfNOptions, BestOfNResult, Blender, FuseOptions, RankAndFuseOptions, RankAndFuseResult, Ranker, RankerInfo } from '../engine/types';
 import type { LoadedFuser } from '../runtime/fuser';
@@ -50,15 +51,20 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
     graphOptimizationLevel: 'all' as const,
     ...(resolved.threads !== undefined ? { intraOpNumThreads: resolved.threads, interOpNumThreads: 1 } : {}),
   };
+  const { signal } = resolved;
+  throwIfAborted(signal);
   const ranker =
     resolved.ranker === null
       ? null
       : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults);
   let fuser: LoadedFuser | null = null;
   try {
+    throwIfAborted(signal);
     fuser = resolved.fuser === null ? null : await loadNodeFuser(resolved.fuser, resolved.dtype, resolved.threads);
+    throwIfAborted(signal);
   } catch (error) {
     await ranker?.session.release();
+    await fuser?.model.dispose();
     throw error;
   }
   return new NodeBlenderImpl(ranker, fuser, resolved.ranker ?? '', `cpu (onnxruntime-node); ${resolved.dtypeReason}`, resolved.threads);
@@ -82,7 +88,7 @@ class NodeBlenderImpl implements NodeBlender {
   rankWithRef: Ranker['rankWithRef'] = (...args) => this.withRanker((engine) => engine.rankWithRef(...args));
 
   async fuse(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: FuseOptions): Promise<string[]> {
-    return this.requireFuser('fuse').engine.fuse(inputs, candidates, options);
+    return this.unlessDisposed(this.requireFuser('fuse').engine.fuse(inputs, candidates, options));
   }
 
   async rankAndFuse(
@@ -149,7 +155,20 @@ class NodeBlenderImpl implements NodeBlender {
     if (!this.ranker) {
       throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is configured (createBlender({ ranker }))', 'ranker');
     }
-    return call(this.ranker.engine);
+    return this.unlessDisposed(call(this.ranker.engine));
+  }
+
+  /**
+   * A call that was running when dispose() released its sessions fails inside the runtime
+   * ("session already disposed"); the caller is told what happened instead.
+   */
+  private async unlessDisposed<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (this.disposed) throw new BlenderError('DISPOSED', 'the blender was disposed during this call', undefined, { cause: error });
+      throw error;
+    }
   }
 
   private checkAlive(): void {

@@ -1,5 +1,5 @@
 import { BlenderError } from '../engine/errors';
-import { checkIntegerOption, checkOptions } from '../engine/validate';
+import { checkIntegerOption, checkOptions, checkSignalOption } from '../engine/validate';
 import type { Dtype } from '../runtime/backend-choice';
 
 export type NodeDevice = 'auto' | 'cpu';
@@ -20,6 +20,8 @@ export interface NodeBlenderOptions {
   batchSize?: number;
   /** Default token budget per model run for every call. */
   tokenBudget?: number;
+  /** Aborts loading: createBlender rejects with `ABORTED` and frees what it had opened. */
+  signal?: AbortSignal;
 }
 
 export interface ResolvedNodeOptions {
@@ -30,9 +32,10 @@ export interface ResolvedNodeOptions {
   threads: number | undefined;
   batchSize: number | undefined;
   tokenBudget: number | undefined;
+  signal: AbortSignal | undefined;
 }
 
-const KEYS = ['ranker', 'fuser', 'device', 'dtype', 'threads', 'batchSize', 'tokenBudget'];
+const KEYS = ['ranker', 'fuser', 'device', 'dtype', 'threads', 'batchSize', 'tokenBudget', 'signal'];
 const DTYPES: readonly NodeDtype[] = ['auto', 'fp32', 'fp16', 'q8', 'q4'];
 
 export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
@@ -65,5 +68,6 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
     threads: checkIntegerOption(opts.threads, 'threads', 1),
     batchSize: checkIntegerOption(opts.batchSize, 'batchSize', 1),
     tokenBudget: checkIntegerOption(opts.tokenBudget, 'tokenBudget', 1),
+    signal: checkSignalOption(opts.signal),
   };
 }

@@ -11,6 +11,8 @@ export interface OrtTensorLike {
   readonly data: unknown;
   readonly dims: readonly number[];
   readonly type: string;
+  /** Frees the tensor's data (GPU buffers on WebGPU); reading `data` afterwards fails. */
+  dispose?(): void;
 }
 
 export interface OrtSessionLike {
@@ -98,15 +100,22 @@ export async function createRankerSession(
   let queue: Promise<unknown> = Promise.resolve();
   const runOnce = async (inputIds: BigInt64Array, attentionMask: BigInt64Array, batch: number, seqLength: number) => {
     const dims = [batch, seqLength];
-    const outputs = await session.run({
+    const feeds = {
       input_ids: new ort.Tensor('int64', inputIds, dims),
       attention_mask: new ort.Tensor('int64', attentionMask, dims),
-    });
-    const logits = outputs[RANKER_OUTPUT];
-    if (!logits || !(logits.data instanceof Float32Array)) {
-      throw new BlenderError('INFERENCE_FAILED', `the ranker's "logits" output is not float32 (got ${logits?.type})`);
+    };
+    let outputs: Record<string, OrtTensorLike> = {};
+    try {
+      outputs = await session.run(feeds);
+      const logits = outputs[RANKER_OUTPUT];
+      if (!logits || !(logits.data instanceof Float32Array)) {
+        throw new BlenderError('INFERENCE_FAILED', `the ranker's "logits" output is not float32 (got ${logits?.type})`);
+      }
+      // A copy: the tensor is disposed below, and thousands of calls must not pile up tensors.
+      return logits.data.slice();
+    } finally {
+      for (const tensor of [...Object.values(feeds), ...Object.values(outputs)]) tensor.dispose?.();
     }
-    return logits.data;
   };
   return {
     executionProviders: options.executionProviders ?? [],
