@@ -40,8 +40,8 @@ export default defineConfig({
       // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
       name: 'webgpu',
       // Packaging, the model cache, the worker's life and the fuser's flows do not depend on
-      // the backend: the WASM project covers them.
-      testIgnore: /(consumer-app|model-cache|worker-lifecycle|fuse-flows)\.spec\.ts/,
+      // the backend: the WASM project covers them (the demo specs too: smoke.spec covers the demo on WebGPU).
+      testIgnore: /(consumer-app|model-cache|worker-lifecycle|fuse-flows|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {
