@@ -13,17 +13,21 @@ test('the demo loads the bundled models, ranks, fuses, and no request leaves the
   if (expected === 'webgpu') {
     await expect(page.locator('#backend-reason')).toContainText('fallback adapter');
   } else {
-    await expect(page.locator('#backend-reason')).toContainText(/^WASM: .*WebGPU/);
+    await expect(badge).toHaveText(/^WASM × \d+ threads?$/);
+    await expect(page.locator('#backend-reason')).toContainText(/^— .*WebGPU/);
   }
 
   // Rank three candidates, one of them an HTML payload: it must show as text and run nothing.
   const payload = '<img src=x onerror="window.__pwned = true">';
-  await page.locator('#candidates').fill(['hi! I am fine, thanks!', payload, 'bye!'].join('\n'));
+  await page.locator('summary', { hasText: 'Paste several at once' }).click();
+  await page.locator('#paste-area').fill(['hi! I am fine, thanks!', payload, 'bye!'].join('\n\n'));
+  await page.locator('#paste-replace').click();
+  await expect(page.locator('#candidate-list textarea')).toHaveCount(3);
   await expect(page.locator('#rank')).toBeEnabled();
   await page.locator('#rank').click();
   const items = page.locator('#ranking li');
   await expect(items).toHaveCount(3);
-  const texts = await items.evaluateAll((nodes) => nodes.map((node) => node.firstChild?.textContent));
+  const texts = await items.locator('.candidate-text').allTextContents();
   expect(texts.slice().sort()).toEqual(['bye!', 'hi! I am fine, thanks!', payload].sort());
   expect(await page.locator('#ranking img').count()).toBe(0);
   expect(await page.evaluate(() => (window as { __pwned?: boolean }).__pwned)).toBeUndefined();

@@ -1,50 +1,58 @@
 // The pairwise matrix as a table: cell (i, j) holds M[i][j] = logit(candidate i, candidate j),
-// > 0 meaning i beats j, on a diverging scale (blue: row wins, red: column wins).
+// > 0 meaning i beats j, on a diverging scale (blue: row wins, red: column wins). Cells are
+// focusable and labelled, so the value is there on hover (title) and on keyboard focus.
+import { el } from './dom';
+import { shorten } from './format';
 
 /** Background for a logit on a diverging blue-white-red scale, saturating at ±limit. */
-function colour(value: number, limit: number): string {
+export function heatColour(value: number, limit: number): { background: string; dark: boolean } {
   const t = Math.max(-1, Math.min(1, value / (limit || 1)));
   const hue = t >= 0 ? 215 : 0;
-  return `hsl(${hue} 80% ${Math.round(97 - 45 * Math.abs(t))}%)`;
+  const lightness = Math.round(97 - 50 * Math.abs(t));
+  return { background: `hsl(${hue} 75% ${lightness}%)`, dark: lightness < 62 };
 }
 
-export function renderHeatmap(container: HTMLElement, labels: readonly string[], matrix: readonly (readonly number[])[]): void {
-  const limit = Math.max(...matrix.flat().map(Math.abs), 1e-6);
-  const table = document.createElement('table');
-  table.className = 'heatmap';
-  const caption = document.createElement('caption');
-  caption.textContent = 'M[i][j] = logit(row i, column j); > 0: the row candidate is better';
-  table.append(caption);
+/** Renders the matrix; null values are pending cells (same size, so nothing moves when they fill). */
+export function renderHeatmap(container: HTMLElement, labels: readonly string[], matrix: readonly (readonly (number | null)[])[]): void {
+  const values = matrix.flat().filter((value): value is number => value !== null);
+  const limit = Math.max(...values.map(Math.abs), 1e-6);
+  const table = el('table', { className: 'heatmap' });
+  table.append(el('caption', { text: 'M[i][j] = logit(row i, column j): > 0 (blue) the row candidate is better, < 0 (red) the column one' }));
   const head = table.createTHead().insertRow();
-  head.append(document.createElement('th'));
-  labels.forEach((_, j) => {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = `#${j + 1}`;
-    th.title = labels[j]!;
-    head.append(th);
-  });
+  head.append(el('td', { className: 'corner' }));
+  labels.forEach((label, j) => head.append(el('th', { text: `#${j + 1}`, attrs: { scope: 'col', title: label } })));
   const body = table.createTBody();
   matrix.forEach((row, i) => {
     const tr = body.insertRow();
-    const th = document.createElement('th');
-    th.scope = 'row';
-    th.textContent = `#${i + 1}`;
-    th.title = labels[i]!;
-    tr.append(th);
+    tr.append(el('th', { text: `#${i + 1} ${shorten(labels[i] ?? '', 14)}`, attrs: { scope: 'row', title: labels[i] ?? '' } }));
     row.forEach((value, j) => {
       const td = tr.insertCell();
       if (i === j) {
         td.className = 'diagonal';
+        td.setAttribute('aria-label', 'same candidate');
+        return;
+      }
+      if (value === null) {
+        td.className = 'pending';
+        td.textContent = '…';
         return;
       }
       const text = value.toFixed(2);
       td.textContent = text;
       td.tabIndex = 0;
-      td.title = `#${i + 1} vs #${j + 1}: ${text}`;
+      td.title = `#${i + 1} vs #${j + 1}: M = ${text} (${value > 0 ? `#${i + 1}` : `#${j + 1}`} better)`;
       td.setAttribute('aria-label', `candidate ${i + 1} versus candidate ${j + 1}: logit ${text}`);
-      td.style.background = colour(value, limit);
+      const colour = heatColour(value, limit);
+      td.style.background = colour.background;
+      if (colour.dark) td.classList.add('dark');
     });
   });
-  container.replaceChildren(table);
+  // Always there (pending: no numbers yet), so nothing moves when the values arrive.
+  const bound = values.length ? limit.toFixed(2) : '…';
+  const legend = el('p', { className: 'heat-legend' }, [
+    el('span', { text: `−${bound} column better` }),
+    el('span', { className: 'heat-scale', attrs: { 'aria-hidden': 'true' } }),
+    el('span', { text: `row better +${bound}` }),
+  ]);
+  container.replaceChildren(table, legend);
 }

@@ -133,3 +133,25 @@ describe('parseBatchFile: CSV', () => {
     expect(parseBatchFile('pasted', 'input,a,b\nq,x,y\n').format).toBe('csv');
   });
 });
+
+describe('the e2e batch fixtures', () => {
+  it('runs.csv: quoted commas, quotes and a line break, an empty cell, one bad row', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../e2e/fixtures/demo/runs.csv', import.meta.url), 'utf8');
+    const batch = parseBatchFile('runs.csv', text);
+    expect(batch.models).toEqual(['gpt-4', 'llama, 13b', 'vicuna']);
+    expect(batch.rows.map((row) => [row.row, row.line])).toEqual([[1, 2], [2, 3], [3, 5], [5, 7]]);
+    expect(batch.rows[0]).toMatchObject({ instruction: 'Answer briefly.', input: 'hello, how are you!', candidates: ['hi! I am fine, thanks!', 'I\'m "fine", thanks', 'bye!'] });
+    expect(batch.rows[1]).toMatchObject({ candidates: ['I love you too!', 'I hate you!\r\nReally.', "Thanks! You're a good guy!"] });
+    expect(batch.rows[2]).toMatchObject({ models: ['gpt-4', 'vicuna'] });
+    expect(batch.bad.map(describeBadRow)).toEqual(['row 4 (line 6): has 3 fields, the header has 5']);
+  });
+
+  it('pairs.jsonl: three pairs and one without b', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const batch = parseBatchFile('pairs.jsonl', await readFile(new URL('../../e2e/fixtures/demo/pairs.jsonl', import.meta.url), 'utf8'));
+    expect(batch.kind).toBe('pair');
+    expect(batch.rows).toHaveLength(3);
+    expect(batch.bad.map(describeBadRow)).toEqual(['row 3 (line 3), field "b": is missing (an A/B pair needs a and b)']);
+  });
+});
