@@ -367,9 +367,12 @@ export class ModelStore {
         if (options.signal?.aborted) throw abortError(options.signal);
         if (!(error instanceof TransientFailure)) throw error;
         if (attempt >= this.retry.attempts) {
-          throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${error.message} (${attempt} attempts)`, 'model', {
-            cause: error.cause,
-          });
+          throw (
+            error.finalError ??
+            new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${error.message} (${attempt} attempts)`, 'model', {
+              cause: error.cause,
+            })
+          );
         }
         const delayMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
         options.onEvent?.({
@@ -385,13 +388,6 @@ export class ModelStore {
           throw options.signal?.aborted ? abortError(options.signal) : wait;
         });
       }
-    }
-    if (received.loaded !== entry.bytes) {
-      throw new BlenderError(
-        'INTEGRITY_MISMATCH',
-        `${url} has ${received.loaded} bytes, its manifest lists ${entry.bytes}; nothing was stored`,
-        'model',
-      );
     }
     const digest = await sha256Hex(this.deps.subtle, received.bytes);
     if (digest !== entry.sha256) {
@@ -422,6 +418,10 @@ export class ModelStore {
       });
     } catch (error) {
       throw new TransientFailure(describe(error), error);
+    }
+    if (response.status === 416 && resumeFrom > 0) {
+      // Nothing past what we have: the server's file is shorter than the manifest says.
+      throw shortFile(url, resumeFrom, entry.bytes);
     }
     if (!response.ok) {
       const why = `HTTP ${response.status}`;
@@ -462,7 +462,16 @@ export class ModelStore {
       } catch (error) {
         throw new TransientFailure(`the download broke off after ${received.loaded} bytes: ${describe(error)}`, error);
       }
-      if (chunk.done) return;
+      if (chunk.done) {
+        if (received.loaded === entry.bytes) return;
+        // A body that ends early: a dropped connection looks like this where no length was
+        // promised. Ask for the rest; a server with nothing more answers 416.
+        throw new TransientFailure(
+          `the download ended after ${received.loaded} of ${entry.bytes} bytes`,
+          undefined,
+          shortFile(url, received.loaded, entry.bytes),
+        );
+      }
       const { value } = chunk;
       if (received.loaded + value.byteLength > bytes.byteLength) {
         await reader.cancel().catch(() => undefined);
@@ -571,9 +580,18 @@ function signalInit(signal: AbortSignal | undefined): { signal?: AbortSignal } {
 
 /** A failure that another try may not repeat (network error, 5xx, a broken stream). */
 class TransientFailure extends Error {
-  constructor(message: string, cause?: unknown) {
+  constructor(
+    message: string,
+    cause?: unknown,
+    /** What to report when no try is left (default: DOWNLOAD_FAILED). */
+    readonly finalError?: BlenderError,
+  ) {
     super(message, { cause });
   }
+}
+
+function shortFile(url: string, bytes: number, listed: number): BlenderError {
+  return new BlenderError('INTEGRITY_MISMATCH', `${url} has ${bytes} bytes, its manifest lists ${listed}; nothing was stored`, 'model');
 }
 
 /** The first byte of a 206 response (`Content-Range: bytes 100-199/200`), or -1. */

@@ -24,6 +24,7 @@ export interface RecordedRequest {
 /** What the server does with the next request for a file (then it behaves again). */
 export type Fault =
   | { kind: 'break-after'; bytes: number }
+  | { kind: 'end-after'; bytes: number }
   | { kind: 'status'; status: number }
   | { kind: 'network-error' };
 
@@ -49,6 +50,7 @@ export function fakeModelServer(files: Record<string, Uint8Array>, options: { ra
     if (!body) return new Response('not found', { status: 404 });
 
     const start = range && honourRanges ? Number(/^bytes=(\d+)-$/.exec(range)![1]) : 0;
+    if (start >= body.byteLength && start > 0) return new Response(null, { status: 416, headers: { 'content-range': `bytes */${body.byteLength}` } });
     const part = body.slice(start);
     const headers = new Headers(start > 0 ? { 'content-range': `bytes ${start}-${body.byteLength - 1}/${body.byteLength}` } : {});
     // Network chunks of 4 KiB, so a break can land mid-file and progress has steps. Pulled
@@ -58,10 +60,13 @@ export function fakeModelServer(files: Record<string, Uint8Array>, options: { ra
       pull(controller) {
         if (sent >= part.byteLength) return controller.close();
         const chunk = part.slice(sent, sent + 4096);
-        if (fault?.kind === 'break-after' && sent >= fault.bytes) {
+        const cut = fault?.kind === 'break-after' || fault?.kind === 'end-after' ? fault.bytes : Number.POSITIVE_INFINITY;
+        if (sent >= cut) {
+          // A connection reset errors the stream; a body that merely stops ends it cleanly.
+          if (fault?.kind === 'end-after') return controller.close();
           return controller.error(new TypeError('network error: connection reset'));
         }
-        const size = fault?.kind === 'break-after' ? Math.min(chunk.byteLength, fault.bytes - sent) : chunk.byteLength;
+        const size = Math.min(chunk.byteLength, cut - sent);
         controller.enqueue(chunk.slice(0, size));
         sent += size;
       },

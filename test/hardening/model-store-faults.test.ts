@@ -53,6 +53,13 @@ describe('network failure mid-download', () => {
     expect(storedKeys(storage)).toContainEqual(expect.stringMatching(/^file\|.*model\.onnx$/));
   });
 
+  it('a body that ends early without an error is resumed the same way', async () => {
+    const { server, store } = setup();
+    server.fail(WEIGHTS, { kind: 'end-after', bytes: 12_288 });
+    expect(sha256(await store.file(MODEL, WEIGHTS))).toBe(sha256(weights));
+    expect(server.fileRequests(WEIGHTS).map((r) => r.range)).toEqual([undefined, 'bytes=12288-']);
+  });
+
   it('backs off exponentially over repeated failures, resuming each time', async () => {
     const { server, store, delays } = setup();
     server.fail(WEIGHTS, { kind: 'network-error' }, { kind: 'status', status: 503 }, { kind: 'break-after', bytes: 10_000 });
@@ -176,6 +183,7 @@ describe('a model checked against its manifest', () => {
   // Each kind of mismatch between what the manifest says and what the server sends.
   const mismatches = [
     { kind: 'the file is larger than listed', serve: () => new Uint8Array([...weights, 1, 2, 3]), code: 'INTEGRITY_MISMATCH', message: /larger than/ },
+    // Asked for the rest, the server answers 416: it has no more.
     { kind: 'the file is smaller than listed', serve: () => weights.slice(0, 40_000), code: 'INTEGRITY_MISMATCH', message: /40000 bytes/ },
     { kind: 'the sha256 differs', serve: () => bytesOf(weights.length, 8), code: 'INTEGRITY_MISMATCH', message: /sha256/ },
   ] as const;
