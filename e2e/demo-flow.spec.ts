@@ -1,8 +1,9 @@
 // The demo page as a user drives it, on the bundled tiny models: edit candidates, rank (full
 // and bubble), compare two, rank & fuse with the answer streaming in (nothing below moves),
-// a batch file in and the results files out, and a long batch cancelled. One page for the
-// whole flow: loading ORT and the models is the slow part. Screenshots at 1280×800 and
-// 375 px go to test-results/screenshots/.
+// a batch file in and the results files out, a long batch cancelled, then the next visit
+// served from the cache, the cache panel, a model URL with another dtype, and a bad folder.
+// One page for the whole flow: starting ORT and loading models is the slow part.
+// Screenshots at 1280×800 and 375 px go to test-results/screenshots/.
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
@@ -11,17 +12,33 @@ import { parseCsv } from '../src/demo/batch/csv';
 const FIXTURES = fileURLToPath(new URL('./fixtures/demo/', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 
+// Generous for a busy machine: a model load there takes a minute, on an idle one seconds.
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 let context: BrowserContext;
 let page: Page;
 const requests: string[] = [];
+/** Paths of model files fetched (the manifest is always asked for: it says what changed). */
+const modelFiles: string[] = [];
 /** Console errors and navigations, attached when a test fails (a reload mid-run shows here). */
 const pageLog: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.on('request', (request) => requests.push(request.url()));
+  context.on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.startsWith('/models/') && !path.endsWith('/manifest.json')) modelFiles.push(path);
+  });
+  // Every text the load status shows, from the first load on.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __loadTexts: string[] }).__loadTexts = seen;
+    document.addEventListener('DOMContentLoaded', () => {
+      const status = document.getElementById('load-status')!;
+      new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+  });
   page = await context.newPage();
   page.on('console', (message) => message.type() === 'error' && pageLog.push(`console: ${message.text()}`));
   page.on('pageerror', (error) => pageLog.push(`pageerror: ${error.message}`));
@@ -36,6 +53,13 @@ test.afterAll(async () => {
   await context.close();
 });
 
+const loadTexts = () => page.evaluate(() => (window as unknown as { __loadTexts: string[] }).__loadTexts);
+
+/** Waits for the load status to say `pattern`: loading runs ORT's start-up, slow on a busy machine. */
+async function loaded(pattern: RegExp): Promise<void> {
+  await expect(page.locator('#load-status')).toHaveText(pattern, { timeout: 110_000 });
+}
+
 async function downloaded(linkId: string): Promise<{ name: string; text: string }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator(linkId).click()]);
   return { name: download.suggestedFilename(), text: await readFile((await download.path())!, 'utf8') };
@@ -43,10 +67,13 @@ async function downloaded(linkId: string): Promise<{ name: string; text: string 
 
 test('edit candidates, rank, compare two, rank & fuse without layout jumps', async ({ baseURL }, testInfo) => {
   await page.goto('/');
-  await expect(page.locator('#backend-badge')).toHaveText(/^WASM × \d+ threads?$/, { timeout: 110_000 });
+  await loaded(/^Ranker: downloaded \d+ kB \(4 files\) · Fuser: downloaded \d+ kB \(6 files\) · ready in /);
+  await expect(page.locator('#load-bar')).toHaveJSProperty('value', 1);
+  expect(await loadTexts()).toContainEqual(expect.stringMatching(/^Downloading the ranker: onnx\/model_quantized\.onnx — [\d.]+ kB of [\d.]+ kB \(\d+%\)/));
+  expect(modelFiles).toContain('/models/tiny-pairrm/onnx/model_quantized.onnx');
+  await expect(page.locator('#backend-badge')).toHaveText(/^WASM × \d+ threads?$/);
   await expect(page.locator('#backend-reason')).toContainText('WebGPU');
   await expect(page.locator('#loaded-models')).toContainText('tiny random-weight test models — rankings mean nothing');
-  await expect(page.locator('#load-status')).toContainText(/^Ranker: downloaded .* · Fuser: downloaded .* · ready in /);
 
   // A preset, then edits: add one by keyboard, remove one, paste two more.
   await page.locator('#preset').selectOption({ label: 'With an instruction' });
@@ -185,11 +212,13 @@ test('a long batch cancelled keeps its partial results and leaves the page usabl
   await page.locator('#batch-file').setInputFiles({ name: 'long.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(rows.join('\n')) });
   await expect(page.locator('#batch-status')).toContainText('long.jsonl: 3000 ranking rows');
   await page.locator('#batch-run').click();
-  await expect(page.locator('#batch-status')).toHaveText(/^Row [1-9]\d* of 3000 \(\d+%\)/);
+  // Past row 20, the first calls' rows are done: there is something to keep.
+  await expect(page.locator('#batch-status')).toHaveText(/^Row ([2-9]\d|\d{3,}) of 3000 \(\d+%\)/);
   await expect(page.locator('#rank')).toBeDisabled(); // one thing at a time
   await page.locator('#batch-cancel').click();
   await expect(page.locator('#batch-status')).toHaveText(/^Cancelled after \d+ of 3000 rows .*; the summary and files cover those rows\.$/);
   const ran = Number((await page.locator('#batch-status').textContent())!.match(/after (\d+)/)![1]);
+  expect(ran).toBeGreaterThanOrEqual(16);
   expect(ran).toBeLessThan(3000);
   await expect(page.locator('#batch-cancel')).toBeDisabled();
   const partial = await downloaded('#download-jsonl');
@@ -198,6 +227,50 @@ test('a long batch cancelled keeps its partial results and leaves the page usabl
 
   // Usable at once: rank again.
   await page.locator('#preset').selectOption({ label: 'Greeting (README)' });
+  await page.locator('#rank').click();
+  await expect(page.locator('#rank-status')).toContainText('Ranked 3 candidates (full): 6 pairs in');
+});
+
+test('the next visit is served from the cache: no model file is fetched again', async () => {
+  await expect(page.locator('#cache-list li.cached')).toHaveCount(2);
+  await expect(page.locator('#cache-list')).toContainText('/models/tiny-pairrm');
+  await expect(page.locator('#cache-usage')).toHaveText(/^1\.\d MB of models cached\./);
+  modelFiles.length = 0;
+  await page.reload();
+  await loaded(/^Ranker: from cache \(4 files\) · Fuser: from cache \(6 files\) · ready in /);
+  expect(await loadTexts()).toContainEqual(expect.stringMatching(/^The ranker: .* from cache$/));
+  expect(modelFiles).toEqual([]);
+});
+
+test('the cache panel deletes and clears; a model URL loads with another dtype; a bad folder falls back', async ({ baseURL }) => {
+  await expect(page.locator('#cache-list')).toContainText('in use');
+  await page.getByRole('button', { name: 'Delete /models/tiny-fuser from the cache' }).click();
+  await expect(page.locator('#cache-status')).toHaveText('Deleted /models/tiny-fuser from the cache.');
+  await expect(page.locator('#cache-list li.cached')).toHaveCount(1);
+  await expect(page.locator('#cache-list')).not.toContainText('tiny-fuser');
+  await page.locator('#cache-clear').click();
+  await expect(page.locator('#cache-list')).toHaveText('Nothing cached.');
+  await expect(page.locator('#cache-usage')).toHaveText(/^0 B of models cached\./);
+
+  // A model folder as an absolute URL (this site's own), no fuser; changing the dtype loads it.
+  modelFiles.length = 0;
+  await page.locator('#ranker-url').fill(`${baseURL}/models/tiny-pairrm/`);
+  await page.locator('#fuser-url').fill('');
+  await page.locator('#dtype').selectOption('fp32');
+  await loaded(/^Ranker: downloaded 1\.\d MB \(4 files\) · ready in /);
+  expect(await loadTexts()).toContainEqual(expect.stringMatching(/^Downloading the ranker: onnx\/model\.onnx — [\d.]+ kB of [\d.]+ kB \(100%\)/));
+  expect(modelFiles.sort()).toEqual(['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'].map((file) => `/models/tiny-pairrm/${file}`));
+  await expect(page.locator('#runtime-details')).toContainText('onnx/model.onnx, fp32 on wasm');
+  await expect(page.locator('#loaded-models')).toContainText('Fuser: none (no fusion)');
+  await expect(page.locator('#fuse')).toBeDisabled();
+  await expect(page.locator('#cache-list li.cached')).toHaveCount(1);
+
+  // A folder that is not there: the page says why and goes back to what worked.
+  await page.locator('#ranker-url').fill('models/no-such-model');
+  await page.locator('#ranker-url').press('Enter');
+  await loaded(/^Could not load models\/no-such-model \(device auto, dtype fp32\): .*manifest\.json.*\. Back on the previous models\.$/);
+  await expect(page.locator('#load-bar')).toHaveAttribute('data-state', 'failed');
+  await expect(page.locator('#ranker-url')).toHaveValue(`${baseURL}/models/tiny-pairrm/`);
   await page.locator('#rank').click();
   await expect(page.locator('#rank-status')).toContainText('Ranked 3 candidates (full): 6 pairs in');
 });

@@ -16,8 +16,8 @@ export function heatColour(value: number, limit: number): { background: string; 
 export function renderHeatmap(container: HTMLElement, labels: readonly string[], matrix: readonly (readonly (number | null)[])[]): void {
   const values = matrix.flat().filter((value): value is number => value !== null);
   const limit = Math.max(...values.map(Math.abs), 1e-6);
-  const table = el('table', { className: 'heatmap' });
-  table.append(el('caption', { text: 'M[i][j] = logit(row i, column j): > 0 (blue) the row candidate is better, < 0 (red) the column one' }));
+  const table = el('table', { className: 'heatmap', attrs: { 'aria-describedby': 'heatmap-note' } });
+  table.append(el('caption', { className: 'visually-hidden', text: 'Pairwise logits' }));
   const head = table.createTHead().insertRow();
   head.append(el('td', { className: 'corner' }));
   labels.forEach((label, j) => head.append(el('th', { text: `#${j + 1}`, attrs: { scope: 'col', title: label } })));
@@ -54,5 +54,7 @@ export function renderHeatmap(container: HTMLElement, labels: readonly string[],
     el('span', { className: 'heat-scale', attrs: { 'aria-hidden': 'true' } }),
     el('span', { text: `row better +${bound}` }),
   ]);
-  container.replaceChildren(table, legend);
+  // The note sits outside the scrolling box, so it wraps to the screen, not to the table.
+  const note = el('p', { className: 'heat-note', text: 'M[i][j] = logit(row i, column j): > 0 (blue) the row candidate is better, < 0 (red) the column one.', attrs: { id: 'heatmap-note' } });
+  container.replaceChildren(note, el('div', { className: 'heat-scroll' }, [table]), legend);
 }
