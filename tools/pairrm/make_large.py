@@ -3,7 +3,7 @@ vocab 128005, 24 x 1024, 16 heads, FFN 4096; markers 128001..128003; lengths 122
 in every variant, written outside git. The tokenizer is the tiny model's (its ids are all
 < 2005, valid in the large vocab): the preset measures speed, not quality.
 
-usage: /usr/bin/python3 tools/pairrm/make_large.py [OUT_DIR] [--layers N] [--variants ...]
+usage: /usr/bin/python3 tools/pairrm/make_large.py [OUT_DIR] [--layers N] [--variants ...] [--manifest-only]
   (default OUT_DIR .cache/models/pairrm-large; --layers 2 is a quick dry run of the path)
 """
 from __future__ import annotations
@@ -38,16 +38,33 @@ def large_architecture(layers: int) -> dict:
     )
 
 
+def manifest_only(out_dir: Path, raw: dict, probe_count: int, started: float) -> int:
+    from tools.pairrm.agreement import variant_agreement
+    from tools.pairrm.model_folder import finish_folder
+
+    config = pairrm_config(raw, 1224, 412)
+    rows = probe_rows(config, count=probe_count)
+    agreement = variant_agreement(out_dir, rows, config["pad_token_id"], "probe rows: random ordinary ids in the real-pair layout")
+    manifest = finish_folder(out_dir, {"agreement": agreement})
+    print(f"wrote {manifest} in {time.time() - started:.0f} s (no fp32-vs-PyTorch check: bench/run.mjs compares the logits)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out_dir", type=Path, nargs="?", default=REPO / ".cache/models/pairrm-large")
     parser.add_argument("--layers", type=int, default=24)
     parser.add_argument("--variants", default=",".join(ALL_VARIANTS))
     parser.add_argument("--probe-rows", type=int, default=4, help="rows for the agreement figures")
+    parser.add_argument("--manifest-only", action="store_true",
+                        help="keep OUT_DIR's ONNX files, only measure agreement and write manifest.json "
+                             "(finishes a run whose fp32-vs-PyTorch check timed out on a busy machine)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     started = time.time()
     raw = large_architecture(args.layers)
+    if args.manifest_only:
+        return manifest_only(args.out_dir, raw, args.probe_rows, started)
     with tempfile.TemporaryDirectory(prefix="pairrm_large_") as tmp:
         hf = Path(tmp)
         write_json(hf / "config.json", raw)

@@ -1,0 +1,88 @@
+// Optimisation experiments in Chromium WASM (bench/NOTES.md records what they showed):
+// session-option sets on one model, interleaved round by round so machine load hits each
+// alike; or the same options on several model files (q8 forms).
+//
+//   node bench/experiments.mjs options [--model DIR] [--dtype q8] [--threads 2] [--rounds 4] [--shape 128x128]
+//   node bench/experiments.mjs files --files a.onnx,b.onnx [--threads 2] [--rounds 3] [--shape 128x128]
+//   node bench/experiments.mjs builds [--model DIR] [--dtype q8]   page runtime's ORT build vs the plain WASM build
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openBenchPage, startBenchServer } from './lib/chromium.mjs';
+import { DTYPE_FILES } from './lib/model.mjs';
+import { pairRows } from './lib/rows.mjs';
+import { median } from './lib/stats.mjs';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    model: { type: 'string', default: '.cache/models/pairrm-large-l2' },
+    dtype: { type: 'string', default: 'q8' },
+    files: { type: 'string' },
+    threads: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '4' },
+    shape: { type: 'string', default: '128x128' },
+  },
+});
+const [source, candidate] = values.shape.split('x').map(Number);
+const config = JSON.parse(readFileSync(`${values.model}/config.json`, 'utf8'));
+const rows = pairRows(config, source, candidate, 1);
+
+const OPTION_SETS = [
+  { name: 'baseline (graphOptimizationLevel all)', options: {} },
+  { name: 'enableCpuMemArena false', options: { enableCpuMemArena: false } },
+  { name: 'enableMemPattern false', options: { enableMemPattern: false } },
+  { name: 'executionMode parallel', options: { executionMode: 'parallel' } },
+  { name: 'graphOptimizationLevel extended', options: { graphOptimizationLevel: 'extended' } },
+  { name: 'graphOptimizationLevel basic', options: { graphOptimizationLevel: 'basic' } },
+];
+
+const server = await startBenchServer(Number(process.env.BENCH_PORT ?? 4444));
+try {
+  const compare = async (url, variants, plain = false) => {
+    const browser = await openBenchPage(server.url);
+    try {
+      const reply = await browser.page.evaluate(([request, p]) => window.bench.compareOptions(request, p), [{
+        threads: Number(values.threads),
+        url,
+        padId: config.pad_token_id,
+        rows,
+        rounds: Number(values.rounds),
+        variants,
+      }, plain]);
+      if (reply.error) throw new Error(reply.error);
+      return reply.variants;
+    } finally {
+      await browser.close();
+    }
+  };
+  let measured = [];
+  if (positionals[0] === 'files') {
+    for (const file of values.files.split(',')) {
+      const [variant] = await compare(`${server.url}/${file}`, [{ name: file, options: {} }]);
+      measured.push(variant);
+    }
+  } else if (positionals[0] === 'builds') {
+    // Alternating fresh browsers: page build, plain build, twice; times pooled per build.
+    const url = `${server.url}/${values.model}/${DTYPE_FILES[values.dtype]}`;
+    const pooled = [{ name: 'page runtime build (asyncify)', times: [], sessionMs: 0, logits: [] }, { name: 'plain WASM build', times: [], sessionMs: 0, logits: [] }];
+    for (let repeat = 0; repeat < 2; repeat++) {
+      for (const [k, plain] of [false, true].entries()) {
+        const [variant] = await compare(url, [{ name: pooled[k].name, options: {} }], plain);
+        pooled[k].times.push(...variant.times);
+        pooled[k].sessionMs = variant.sessionMs;
+        pooled[k].logits = variant.logits;
+      }
+    }
+    measured = pooled;
+  } else {
+    measured = await compare(`${server.url}/${values.model}/${DTYPE_FILES[values.dtype]}`, OPTION_SETS);
+  }
+  const base = median(measured[0].times);
+  console.log(`${values.shape} batch 1, ${values.threads} thread(s), ${values.rounds} interleaved rounds:`);
+  for (const v of measured) {
+    const ms = median(v.times);
+    console.log(`  ${v.name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms  (${(base / ms).toFixed(2)}x baseline; session ${v.sessionMs.toFixed(0)} ms; logit ${v.logits[0]?.toFixed(4)}) [${v.times.map((t) => t.toFixed(0)).join(', ')}]`);
+  }
+} finally {
+  server.stop();
+}
