@@ -81,7 +81,8 @@ export class CandidatesEditor {
       const label = item.querySelector('label')!;
       label.htmlFor = box.id;
       label.textContent = `${n}`;
-      label.setAttribute('aria-label', `Candidate ${n}`);
+      // The visible label is the number; the box's name says what it is.
+      box.setAttribute('aria-label', `Candidate ${n}`);
       item.querySelector('button')!.setAttribute('aria-label', `Remove candidate ${n}`);
     });
     this.changed();
