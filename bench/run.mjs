@@ -83,77 +83,98 @@ const rankCases = (sizes) => [
 
 for (const job of jobs) if (job.kind === 'rank') job.cases = rankCases(job.sizes);
 
+/** Runs one job's cases; returns the time its cases took (for the budget), or null. */
+async function runJobCases(job, cases) {
+  let measured = null;
+  const jobModel = job.small ? small : model;
+  const scale = job.small ? { scaledFromLayers: small.layers, scale: model.layers / small.layers } : {};
+  if (job.kind === 'node') {
+    const out = await runJob('node', ['bench/node-runner.mjs'], { model: jobModel.dir, file: DTYPE_FILES[job.dtype], dtype: job.dtype, padId, cases });
+    results.node.push({ ...out, ...scale });
+    measured = spentMs(cases, out.results);
+  } else if (job.kind === 'torch' || job.kind === 'torchInstalled') {
+    // Tuned: OpenBLAS and OMP_WAIT_POLICY=PASSIVE (ENVIRONMENT.md). As installed: Debian's
+    // reference BLAS (libblas3) and OpenMP's default busy-waiting.
+    const env =
+      job.kind === 'torch'
+        ? { OMP_WAIT_POLICY: 'PASSIVE', LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' }
+        : { OMP_WAIT_POLICY: null, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/blas' };
+    const out = await runJob('/usr/bin/python3', ['bench/pytorch_runner.py'], { model: jobModel.dir, padId, threads: 2, cases }, env).catch((error) => ({ error: String(error), results: [] }));
+    results[job.kind === 'torch' && job.small ? 'torchSmall' : job.kind] = { ...out, ...scale };
+    measured = spentMs(cases, out.results);
+  } else if (job.kind === 'wasm') {
+    const out = await (await browser(jobModel)).throughput('wasm', job.dtype, job.threads, cases);
+    results.chromium.wasm.push({ dtype: job.dtype, threads: job.threads, ...out, ...scale });
+    measured = spentMs(cases, out.results);
+  } else if (job.kind === 'loads') {
+    const out = await (await browser(model)).loads(job.dtype, job.rank.length ? { ...typical, strategies: job.rank } : null);
+    if (job.rank.length) results.chromium.rankTypical = out.rank;
+    results.chromium.loads.push(out);
+  } else if (job.kind === 'rank') {
+    const out = await runJob('node', ['bench/node-rank.mjs'], { model: model.dir, dtype: job.dtype, cases });
+    results.rankNode = out;
+    measured = out.results.reduce((sum, r) => sum + r.medianMs, 0);
+  } else if (job.kind === 'webgpu') {
+    const webgpu = results.chromium.webgpu;
+    webgpu.probe = await (await browser(model)).probeWebGpu();
+    if (!webgpu.probe.available) webgpu.status = `skipped: no adapter (${webgpu.probe.reason})`;
+    else if (webgpu.probe.adapter.isFallbackAdapter) webgpu.status = 'skipped: SwiftShader (requestAdapter() gave the fallback adapter)';
+    else {
+      webgpu.status = 'ran';
+      for (const dtype of job.dtypes.filter((d) => model.available.includes(d) && (d !== 'fp16' || webgpu.probe.adapter.shaderF16))) {
+        const out = await (await browser(model)).throughput('webgpu', dtype, 0, cases).catch((error) => ({ error: String(error), results: [] }));
+        webgpu.runs.push({ dtype, ...out });
+      }
+    }
+    log(`webgpu: ${webgpu.status}`);
+  }
+  return measured;
+}
+
+/** Writes results.json and the report so far: a run cut short still leaves its figures. */
+function save() {
+  results.gpuScriptRan = values['gpu-script'];
+  results.plan = { quick, budgetMinutes: budgetSeconds / 60, rankNode: plan.rankNode, rankTypical: plan.rankTypical };
+  results.texts = { typical };
+  results.machine = describeMachine({ chromium: chromium?.version ?? null, torch: (results.torch ?? results.torchSmall ?? results.torchInstalled)?.torch ?? null });
+  results.totalSeconds = (Date.now() - startedAt) / 1000;
+  mkdirSync(values.out, { recursive: true });
+  writeFileSync(`${values.out}/results.json`, `${JSON.stringify(results, null, 1)}\n`);
+  try {
+    writeReport(results, values.out);
+  } catch (error) {
+    log(`report failed: ${error.stack ?? error}`);
+  }
+}
+
 try {
   for (const [index, job] of jobs.entries()) {
     const level = budget.levelFor(jobs, index);
     const started = Date.now();
     const name = `${job.kind}${job.dtype ? ` ${job.dtype}` : ''}${job.threads ? ` ${job.threads}t` : ''}${job.small ? ` (${small.layers}-layer model)` : ''}`;
-    if (job.kind === 'loads' && job.level > level) {
-      log(`${name}: skipped (time budget)`);
-      continue;
-    }
     const cases = (job.cases ?? []).filter((c) => c.level <= level);
-    if (job.cases?.length && cases.length === 0) {
+    if ((job.level ?? 1) > level || (job.cases?.length && cases.length === 0)) {
       log(`${name}: skipped (time budget)`);
+      results.ran.push({ job: name, level, cases: [], seconds: 0, skipped: 'time budget' });
       continue;
     }
     log(`${name}: level ${level}, ${cases.length} case(s)${cases.length ? `: ${cases.map((c) => c.key).join(', ')}` : ''}`);
-    let measured = null;
-    const jobModel = job.small ? small : model;
-    const scale = job.small ? { scaledFromLayers: small.layers, scale: model.layers / small.layers } : {};
-    if (job.kind === 'node') {
-      const out = await runJob('node', ['bench/node-runner.mjs'], { model: jobModel.dir, file: DTYPE_FILES[job.dtype], dtype: job.dtype, padId, cases });
-      results.node.push({ ...out, ...scale });
-      measured = spentMs(cases, out.results);
-    } else if (job.kind === 'torch' || job.kind === 'torchInstalled') {
-      // Tuned: OpenBLAS and OMP_WAIT_POLICY=PASSIVE (ENVIRONMENT.md). As installed: Debian's
-      // reference BLAS (libblas3) and OpenMP's default busy-waiting.
-      const env =
-        job.kind === 'torch'
-          ? { OMP_WAIT_POLICY: 'PASSIVE', LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' }
-          : { OMP_WAIT_POLICY: null, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/blas' };
-      const out = await runJob('/usr/bin/python3', ['bench/pytorch_runner.py'], { model: jobModel.dir, padId, threads: 2, cases }, env).catch((error) => ({ error: String(error), results: [] }));
-      results[job.kind === 'torch' && job.small ? 'torchSmall' : job.kind] = { ...out, ...scale };
-      measured = spentMs(cases, out.results);
-    } else if (job.kind === 'wasm') {
-      const out = await (await browser(jobModel)).throughput('wasm', job.dtype, job.threads, cases);
-      results.chromium.wasm.push({ dtype: job.dtype, threads: job.threads, ...out, ...scale });
-      measured = spentMs(cases, out.results);
-    } else if (job.kind === 'loads') {
-      const out = await (await browser(model)).loads(job.dtype, job.rank.length ? { ...typical, strategies: job.rank } : null);
-      if (job.rank.length) results.chromium.rankTypical = out.rank;
-      results.chromium.loads.push(out);
-    } else if (job.kind === 'rank') {
-      const out = await runJob('node', ['bench/node-rank.mjs'], { model: model.dir, dtype: job.dtype, cases });
-      results.rankNode = out;
-      measured = out.results.reduce((sum, r) => sum + r.medianMs, 0);
-    } else if (job.kind === 'webgpu') {
-      const webgpu = results.chromium.webgpu;
-      webgpu.probe = await (await browser(model)).probeWebGpu();
-      if (!webgpu.probe.available) webgpu.status = `skipped: no adapter (${webgpu.probe.reason})`;
-      else if (webgpu.probe.adapter.isFallbackAdapter) webgpu.status = 'skipped: SwiftShader (requestAdapter() gave the fallback adapter)';
-      else {
-        webgpu.status = 'ran';
-        for (const dtype of job.dtypes.filter((d) => model.available.includes(d) && (d !== 'fp16' || webgpu.probe.adapter.shaderF16))) {
-          const out = await (await browser(model)).throughput('webgpu', dtype, 0, cases).catch((error) => ({ error: String(error), results: [] }));
-          webgpu.runs.push({ dtype, ...out });
-        }
-      }
-      log(`webgpu: ${webgpu.status}`);
+    const entry = { job: name, level, cases: cases.map((c) => `${c.key}${c.runs > 1 ? ` x${c.runs}` : ''}`), seconds: 0 };
+    try {
+      const measured = await runJobCases(job, cases);
+      if (measured !== null && cases.length > 0) budget.observe(job, cases, measured);
+    } catch (error) {
+      // One failed job (a browser crash, an out-of-memory session) must not lose the others.
+      log(`${name} failed: ${error.stack ?? error}`);
+      entry.error = String(error.message ?? error).slice(0, 300);
     }
-    if (measured !== null && cases.length > 0) budget.observe(job, cases, measured);
-    results.ran.push({ job: name, level, cases: cases.map((c) => `${c.key}${c.runs > 1 ? ` x${c.runs}` : ''}`), seconds: (Date.now() - started) / 1000 });
+    entry.seconds = (Date.now() - started) / 1000;
+    results.ran.push(entry);
+    save();
   }
 } finally {
   chromium?.stop();
 }
 
-results.gpuScriptRan = values['gpu-script'];
-results.plan = { quick, budgetMinutes: budgetSeconds / 60, rankNode: plan.rankNode, rankTypical: plan.rankTypical };
-results.texts = { typical };
-results.machine = describeMachine({ chromium: chromium?.version ?? null, torch: (results.torch ?? results.torchSmall ?? results.torchInstalled)?.torch ?? null });
-results.totalSeconds = (Date.now() - startedAt) / 1000;
-mkdirSync(values.out, { recursive: true });
-writeFileSync(`${values.out}/results.json`, `${JSON.stringify(results, null, 1)}\n`);
-writeReport(results, values.out);
+save();
 log(`wrote ${values.out}/RESULTS.md, results.svg, results.json in ${(results.totalSeconds / 60).toFixed(1)} min`);

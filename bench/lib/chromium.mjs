@@ -21,7 +21,7 @@ export function extraFlags() {
 export async function startBenchServer(port) {
   const url = `http://localhost:${port}`;
   if (await fetch(url).then(() => true, () => false)) throw new Error(`port ${port} is taken: stop what serves ${url} or set BENCH_PORT`);
-  const child = spawn('npx', ['vite', '--port', String(port), '--strictPort', '--logLevel', 'warn'], {
+  const child = spawn('npx', ['vite', '--config', 'bench/vite.bench.config.mjs', '--port', String(port), '--strictPort', '--logLevel', 'warn'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });
@@ -56,8 +56,9 @@ export async function openBenchPage(baseUrl, flags = []) {
   page.setDefaultTimeout(0);
   page.on('console', (message) => {
     const text = message.text();
-    // The page has no favicon: that 404 is noise.
-    if ((message.type() === 'error' && !text.includes('404')) || /^wasm |^webgpu /.test(text)) console.log(`  [page] ${text}`);
+    // Noise: the page has no favicon (404); the bench server has no HMR WebSocket on purpose.
+    const noise = text.includes('404') || /websocket/i.test(text);
+    if ((message.type() === 'error' && !noise) || /^wasm |^webgpu /.test(text)) console.log(`  [page] ${text}`);
   });
   await page.goto(`${baseUrl}/bench/page/index.html`);
   await page.locator('#status').filter({ hasText: 'ready' }).waitFor();

@@ -1,5 +1,6 @@
 // Session-option experiments: one model opened once per option set, then the same rows run
-// on each in turn for several rounds, so a busy machine slows every variant alike. The ORT
+// on each in turn (rotating which goes first) for several rounds, so a busy machine slows
+// every variant alike. The ORT
 // module is passed in, so the same code times the page's build (asyncify, WebGPU-capable)
 // and onnxruntime-web's plain WASM build.
 import { createRankerSession, type OrtModuleLike, type RankerSession } from '../../src/runtime/ort-sessions';
@@ -18,7 +19,9 @@ export async function compareSessions(ort: OrtModuleLike, request: CompareReques
   const { ids, mask } = packRows(request.rows, length, request.padId);
   for (const entry of sessions) entry.logits = Array.from(await entry.session.run(ids, mask, request.rows.length, length)); // warm-up
   for (let round = 0; round < request.rounds; round++) {
-    for (const entry of sessions) {
+    // Each round starts at a different variant, so no variant always runs first.
+    const order = sessions.map((_, k) => sessions[(k + round) % sessions.length]!);
+    for (const entry of order) {
       const started = performance.now();
       await entry.session.run(ids, mask, request.rows.length, length);
       entry.times.push(performance.now() - started);
