@@ -1,4 +1,4 @@
-// The demo page as a user drives it, on the bundled tiny models: edit candidates, rank (full
+// The demo page as a user drives it, on the bundled default models: edit candidates, rank (full
 // and bubble), compare two, rank & fuse with the answer streaming in (nothing below moves),
 // a batch file in and the results files out, a long batch cancelled, then the next visit
 // served from the cache, the cache panel, a model URL with another dtype, and a bad folder.
@@ -8,6 +8,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { parseCsv } from '../src/demo/batch/csv';
+import { DEFAULT_MODELS } from '../src/demo/default-models';
+
+// Expectations follow src/demo/default-models.ts, whichever models it ships.
+const RANKER = `/${DEFAULT_MODELS.ranker}`;
+const FUSER = `/${DEFAULT_MODELS.fuser}`;
+const SIZE = String.raw`[\d.]+ (B|kB|MB|GB)`;
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/demo/', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
@@ -67,13 +73,14 @@ async function downloaded(linkId: string): Promise<{ name: string; text: string 
 
 test('edit candidates, rank, compare two, rank & fuse without layout jumps', async ({ baseURL }, testInfo) => {
   await page.goto('/');
-  await loaded(/^Ranker: downloaded \d+ kB \(4 files\) · Fuser: downloaded \d+ kB \(6 files\) · ready in /);
+  await loaded(new RegExp(`^Ranker: downloaded ${SIZE} \\(\\d+ files\\) · Fuser: downloaded ${SIZE} \\(\\d+ files\\) · ready in `));
   await expect(page.locator('#load-bar')).toHaveJSProperty('value', 1);
-  expect(await loadTexts()).toContainEqual(expect.stringMatching(/^Downloading the ranker: onnx\/model_quantized\.onnx — [\d.]+ kB of [\d.]+ kB \(\d+%\)/));
-  expect(modelFiles).toContain('/models/tiny-pairrm/onnx/model_quantized.onnx');
+  expect(await loadTexts()).toContainEqual(expect.stringMatching(new RegExp(`^Downloading the ranker: onnx/model_quantized\\.onnx — ${SIZE} of ${SIZE} \\(\\d+%\\)`)));
+  expect(modelFiles).toContain(`${RANKER}/onnx/model_quantized.onnx`);
   await expect(page.locator('#backend-badge')).toHaveText(/^WASM × \d+ threads?$/);
   await expect(page.locator('#backend-reason')).toContainText('WebGPU');
-  await expect(page.locator('#loaded-models')).toContainText('tiny random-weight test models — rankings mean nothing');
+  await expect(page.locator('#loaded-models')).toContainText(DEFAULT_MODELS.label);
+  await expect(page.locator('#models-notice')).toHaveText(DEFAULT_MODELS.notice);
 
   // A preset, then edits: add one by keyboard, remove one, paste two more.
   await page.locator('#preset').selectOption({ label: 'With an instruction' });
@@ -233,33 +240,33 @@ test('a long batch cancelled keeps its partial results and leaves the page usabl
 
 test('the next visit is served from the cache: no model file is fetched again', async () => {
   await expect(page.locator('#cache-list li.cached')).toHaveCount(2);
-  await expect(page.locator('#cache-list')).toContainText('/models/tiny-pairrm');
-  await expect(page.locator('#cache-usage')).toHaveText(/^1\.\d MB of models cached\./);
+  await expect(page.locator('#cache-list')).toContainText(RANKER);
+  await expect(page.locator('#cache-usage')).toHaveText(new RegExp(`^${SIZE} of models cached\\.`));
   modelFiles.length = 0;
   await page.reload();
-  await loaded(/^Ranker: from cache \(4 files\) · Fuser: from cache \(6 files\) · ready in /);
+  await loaded(/^Ranker: from cache \(\d+ files\) · Fuser: from cache \(\d+ files\) · ready in /);
   expect(await loadTexts()).toContainEqual(expect.stringMatching(/^The ranker: .* from cache$/));
   expect(modelFiles).toEqual([]);
 });
 
 test('the cache panel deletes and clears; a model URL loads with another dtype; a bad folder falls back', async ({ baseURL }) => {
   await expect(page.locator('#cache-list')).toContainText('in use');
-  await page.getByRole('button', { name: 'Delete /models/tiny-fuser from the cache' }).click();
-  await expect(page.locator('#cache-status')).toHaveText('Deleted /models/tiny-fuser from the cache.');
+  await page.getByRole('button', { name: `Delete ${FUSER} from the cache` }).click();
+  await expect(page.locator('#cache-status')).toHaveText(`Deleted ${FUSER} from the cache.`);
   await expect(page.locator('#cache-list li.cached')).toHaveCount(1);
-  await expect(page.locator('#cache-list')).not.toContainText('tiny-fuser');
+  await expect(page.locator('#cache-list')).not.toContainText(FUSER);
   await page.locator('#cache-clear').click();
   await expect(page.locator('#cache-list')).toHaveText('Nothing cached.');
   await expect(page.locator('#cache-usage')).toHaveText(/^0 B of models cached\./);
 
   // A model folder as an absolute URL (this site's own), no fuser; changing the dtype loads it.
   modelFiles.length = 0;
-  await page.locator('#ranker-url').fill(`${baseURL}/models/tiny-pairrm/`);
+  await page.locator('#ranker-url').fill(`${baseURL}${RANKER}/`);
   await page.locator('#fuser-url').fill('');
   await page.locator('#dtype').selectOption('fp32');
-  await loaded(/^Ranker: downloaded 1\.\d MB \(4 files\) · ready in /);
-  expect(await loadTexts()).toContainEqual(expect.stringMatching(/^Downloading the ranker: onnx\/model\.onnx — [\d.]+ kB of [\d.]+ kB \(100%\)/));
-  expect(modelFiles.sort()).toEqual(['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'].map((file) => `/models/tiny-pairrm/${file}`));
+  await loaded(new RegExp(`^Ranker: downloaded ${SIZE} \\(4 files\\) · ready in `));
+  expect(await loadTexts()).toContainEqual(expect.stringMatching(new RegExp(`^Downloading the ranker: onnx/model\\.onnx — ${SIZE} of ${SIZE} \\(100%\\)`)));
+  expect(modelFiles.sort()).toEqual(['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'].map((file) => `${RANKER}/${file}`));
   await expect(page.locator('#runtime-details')).toContainText('onnx/model.onnx, fp32 on wasm');
   await expect(page.locator('#loaded-models')).toContainText('Fuser: none (no fusion)');
   await expect(page.locator('#fuse')).toBeDisabled();
@@ -270,7 +277,7 @@ test('the cache panel deletes and clears; a model URL loads with another dtype; 
   await page.locator('#ranker-url').press('Enter');
   await loaded(/^Could not load models\/no-such-model \(device auto, dtype fp32\): .*manifest\.json.*\. Back on the previous models\.$/);
   await expect(page.locator('#load-bar')).toHaveAttribute('data-state', 'failed');
-  await expect(page.locator('#ranker-url')).toHaveValue(`${baseURL}/models/tiny-pairrm/`);
+  await expect(page.locator('#ranker-url')).toHaveValue(`${baseURL}${RANKER}/`);
   await page.locator('#rank').click();
   await expect(page.locator('#rank-status')).toContainText('Ranked 3 candidates (full): 6 pairs in');
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { DEFAULT_MODELS } from '../src/demo/default-models';
 
 test('the demo loads the bundled models, ranks, fuses, and no request leaves the origin', async ({ page, context, baseURL }, testInfo) => {
   const requests: string[] = [];
@@ -44,8 +45,8 @@ test('the demo loads the bundled models, ranks, fuses, and no request leaves the
   await expect(page.locator('#runtime-details')).toContainText(`${origin}/`);
   // The worker's own requests are observed too, so the check below covers them.
   expect(requests.some((url) => url.includes('blender.worker'))).toBe(true);
-  expect(requests.some((url) => url.includes('/models/tiny-pairrm/'))).toBe(true);
-  expect(requests.some((url) => url.includes('/models/tiny-fuser/'))).toBe(true);
+  expect(requests.some((url) => url.includes(`/${DEFAULT_MODELS.ranker}/`))).toBe(true);
+  expect(requests.some((url) => url.includes(`/${DEFAULT_MODELS.fuser}/`))).toBe(true);
   const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
   expect(foreign).toEqual([]);
 });
