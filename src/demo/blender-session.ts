@@ -18,6 +18,11 @@ export interface LoadResult {
   ms: number;
 }
 
+export type LoadOutcome =
+  | { ok: true; result: LoadResult }
+  /** `restored`: the previous configuration, loaded again; null when there was none or it failed too. */
+  | { ok: false; error: unknown; restored: LoadResult | null };
+
 export class BlenderSession {
   private current: BrowserBlender | null = null;
   private working: ModelConfig | null = null;
@@ -32,27 +37,27 @@ export class BlenderSession {
   }
 
   /**
-   * Loads `config`. On failure rethrows, after bringing back the last working configuration
-   * when there was one (its result is then `restored`).
+   * Loads `config`. When it fails, the last working configuration is loaded again (from the
+   * cache) when there was one: the outcome says what failed and what was brought back.
    */
-  async load(config: ModelConfig, onProgress: (event: LoadEvent) => void): Promise<LoadResult> {
+  async load(config: ModelConfig, onProgress: (event: LoadEvent) => void): Promise<LoadOutcome> {
     const previous = this.current ? this.working : null;
     await this.unload();
     try {
-      return await this.open(config, onProgress);
+      return { ok: true, result: await this.open(config, onProgress) };
     } catch (error) {
-      if (previous) {
-        const restored = await this.open(previous, onProgress).catch(() => null);
-        throw Object.assign(error instanceof Error ? error : new Error(String(error)), { restored });
-      }
-      throw error;
+      const restored = previous ? await this.open(previous, onProgress).catch(() => null) : null;
+      return { ok: false, error, restored };
     }
   }
 
   private async open(config: ModelConfig, onProgress: (event: LoadEvent) => void): Promise<LoadResult> {
     const started = performance.now();
     const blender = await createBlender({ ranker: config.ranker, fuser: config.fuser, device: config.device, dtype: config.dtype, onProgress });
-    const info = await blender.info();
+    const info = await blender.info().catch(async (error: unknown) => {
+      await blender.dispose();
+      throw error;
+    });
     this.current = blender;
     this.working = config;
     return { config, info, ms: performance.now() - started };
@@ -63,9 +68,4 @@ export class BlenderSession {
     this.current = null;
     await blender?.dispose();
   }
-}
-
-/** The result brought back after a failed load, if any. */
-export function restoredAfter(error: unknown): LoadResult | null {
-  return (error as { restored?: LoadResult | null } | null)?.restored ?? null;
 }

@@ -3,7 +3,7 @@
 // and shows its progress; a failed load says why and falls back to what worked before.
 import type { Dtype, PageDevice } from '../client/index';
 import type { Activity } from './activity';
-import { restoredAfter, type BlenderSession, type LoadResult, type ModelConfig } from './blender-session';
+import type { BlenderSession, LoadResult, ModelConfig } from './blender-session';
 import { DEFAULT_MODELS } from './default-models';
 import { byId, el, errorMessage } from './dom';
 import type { LoadProgressView } from './load-progress';
@@ -68,18 +68,19 @@ export class ModelsPanel {
     this.activity.begin('load');
     this.progress.start(config.fuser ? 'the ranker and the fuser' : 'the ranker');
     try {
-      const result = await this.session.load(config, (event) => this.progress.handle(event));
-      this.progress.done(result.ms);
-      this.showLoaded(result.config);
-      this.hooks.loaded(result);
-    } catch (error) {
-      const restored = restoredAfter(error);
-      const message = `Could not load ${describe(config)}: ${errorMessage(error)}`;
-      if (restored) {
+      const outcome = await this.session.load(config, (event) => this.progress.handle(event));
+      if (outcome.ok) {
+        this.progress.done(outcome.result.ms);
+        this.showLoaded(outcome.result.config);
+        this.hooks.loaded(outcome.result);
+        return;
+      }
+      const message = `Could not load ${describe(config)}: ${errorMessage(outcome.error)}`;
+      if (outcome.restored) {
         this.progress.failed(`${message}. Back on the previous models.`);
-        this.showConfig(restored.config);
-        this.showLoaded(restored.config);
-        this.hooks.loaded(restored);
+        this.showConfig(outcome.restored.config);
+        this.showLoaded(outcome.restored.config);
+        this.hooks.loaded(outcome.restored);
       } else {
         this.progress.failed(message);
         this.loadedLabel.textContent = 'No models loaded.';
