@@ -46,11 +46,12 @@ function chart(measurements, meta) {
   const order = [
     ['node', 'fp32'], ['node', 'q8'], ['node', 'q4'],
     ['wasm2', 'fp32'], ['wasm2', 'q8'], ['wasm2', 'q4'],
+    ['wasm2plain', 'fp32'], ['wasm2plain', 'q8'],
     ['wasm1', 'fp32'], ['wasm1', 'q8'], ['wasm1', 'q4'],
     ['webgpu', 'fp32'], ['webgpu', 'q4'], ['webgpu', 'fp16'],
     ['torch', 'fp32'],
   ];
-  const groups = { node: 0, wasm2: 1, wasm1: 2, webgpu: 3, torch: 4 };
+  const groups = { node: 0, wasm2: 1, wasm2plain: 5, wasm1: 2, webgpu: 3, torch: 4 };
   const bars = order
     .map(([runtime, dtype]) => ({ row: measurements.findAny(runtime, dtype, '128x128b1'), runtime, dtype }))
     .filter((bar) => bar.row)

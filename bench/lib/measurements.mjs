@@ -7,6 +7,7 @@ export const RUNTIMES = {
   node: 'onnxruntime-node CPU',
   wasm2: 'Chromium WASM, 2 threads',
   wasm1: 'Chromium WASM, 1 thread',
+  wasm2plain: 'Chromium WASM, 2 threads, plain ORT build',
   webgpu: 'Chromium WebGPU',
   torch: 'PyTorch CPU tuned',
   torchInstalled: 'PyTorch CPU as installed',
@@ -41,7 +42,10 @@ function rowsOf(runtime, dtype, run, extra = {}) {
 export function collectMeasurements(results) {
   const rows = [];
   for (const run of results.node ?? []) rows.push(...rowsOf('node', run.dtype, run));
-  for (const run of results.chromium?.wasm ?? []) rows.push(...rowsOf(run.threads === 1 ? 'wasm1' : 'wasm2', run.dtype, run, { threads: run.threads }));
+  for (const run of results.chromium?.wasm ?? []) {
+    const runtime = run.build === 'plain' ? 'wasm2plain' : run.threads === 1 ? 'wasm1' : 'wasm2';
+    rows.push(...rowsOf(runtime, run.dtype, run, { threads: run.threads }));
+  }
   for (const run of results.chromium?.webgpu?.runs ?? []) rows.push(...rowsOf('webgpu', run.dtype, run));
   for (const name of ['torch', 'torchSmall']) if (results[name]) rows.push(...rowsOf('torch', 'fp32', results[name]));
   if (results.torchInstalled) rows.push(...rowsOf('torchInstalled', 'fp32', results.torchInstalled));

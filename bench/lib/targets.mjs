@@ -17,9 +17,10 @@ export function targetRows(results, m, limits) {
   for (const dtype of ['fp32', 'q8', 'q4']) {
     const candidates = ['wasm2', 'wasm1'].flatMap((runtime) => [m.find(runtime, dtype, KEY), m.find(runtime, dtype, `${KEY}@small`)]).filter((r) => r && r.xNode !== null);
     const best = candidates.sort((a, b) => b.xNode - a.xNode)[0];
+    const plain = m.find('wasm2plain', dtype, KEY) ?? m.find('wasm2plain', dtype, `${KEY}@small`);
     rows.push([
       `WASM in Chromium >= 0.5x onnxruntime-node at (128, 128), ${dtype}`,
-      best ? `${x(best.xNode)} (${best.threads} thread${best.threads === 1 ? '' : 's'}, ${where(best)})` : 'n/a',
+      `${best ? `${x(best.xNode)} (${best.threads} thread${best.threads === 1 ? '' : 's'}, ${where(best)})` : 'n/a'}${plain ? `; plain ORT build ${x(plain.xNode)} (${where(plain)})` : ''}`,
       status(best?.xNode, 0.5),
       limits.wasmVsNode,
     ]);

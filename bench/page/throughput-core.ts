@@ -1,0 +1,41 @@
+// Times benchmark cases on one ranker session of a given ORT module (the page runtime's
+// build, or onnxruntime-web's plain WASM build for comparison), through the runtime's own
+// session factory, so what is timed is what the library runs.
+import { createRankerSession, type OrtModuleLike } from '../../src/runtime/ort-sessions';
+import { timeCases } from '../lib/timed-cases.mjs';
+import type { ThroughputReply, ThroughputRequest } from './protocol';
+
+type OrtWithEnv = OrtModuleLike & { env: { wasm: { numThreads?: number } } };
+
+async function measure(ort: OrtWithEnv, request: ThroughputRequest, label: string): Promise<ThroughputReply> {
+  const threads = request.threads > 0 ? request.threads : navigator.hardwareConcurrency;
+  // Read once, when ORT's wasm starts: one worker per thread count.
+  ort.env.wasm.numThreads = threads;
+  let started = performance.now();
+  const response = await fetch(request.url);
+  if (!response.ok) throw new Error(`could not fetch ${request.url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const fetchMs = performance.now() - started;
+  started = performance.now();
+  const session = await createRankerSession(
+    ort,
+    bytes,
+    { executionProviders: [request.backend], graphOptimizationLevel: 'all', ...request.sessionOptions },
+    request.url,
+  );
+  const sessionMs = performance.now() - started;
+  const results = await timeCases(request.cases, request.padId, (ids, mask, batch, length) => session.run(ids, mask, batch, length), (line) =>
+    console.log(`${label} ${request.dtype} ${threads}t ${line}`),
+  );
+  await session.release();
+  return { threads, fetchMs, sessionMs, results };
+}
+
+export function serveThroughput(ort: OrtWithEnv, label: string): void {
+  self.onmessage = (event: MessageEvent<ThroughputRequest>) => {
+    measure(ort, event.data, event.data.backend === 'webgpu' ? 'webgpu' : label).then(
+      (reply) => self.postMessage(reply),
+      (error: unknown) => self.postMessage({ threads: 0, fetchMs: 0, sessionMs: 0, results: [], error: String(error) } satisfies ThroughputReply),
+    );
+  };
+}
