@@ -27,6 +27,9 @@ export class BlenderSession {
   private current: BrowserBlender | null = null;
   private working: ModelConfig | null = null;
 
+  /** `create` is the page's createBlender; tests pass a fake. */
+  constructor(private readonly create: typeof createBlender = createBlender) {}
+
   get blender(): BrowserBlender | null {
     return this.current;
   }
@@ -53,7 +56,7 @@ export class BlenderSession {
 
   private async open(config: ModelConfig, onProgress: (event: LoadEvent) => void): Promise<LoadResult> {
     const started = performance.now();
-    const blender = await createBlender({ ranker: config.ranker, fuser: config.fuser, device: config.device, dtype: config.dtype, onProgress });
+    const blender = await this.create({ ranker: config.ranker, fuser: config.fuser, device: config.device, dtype: config.dtype, onProgress });
     const info = await blender.info().catch(async (error: unknown) => {
       await blender.dispose();
       throw error;
