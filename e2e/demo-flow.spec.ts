@@ -196,6 +196,7 @@ test('batch: a CSV file in, a summary per model, results out as JSONL and CSV', 
   expect(records[3]![7]).toBe('');
   expect(records[4]!.at(-1)).toBe('has 3 fields, the header has 5');
   expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  await page.locator('#batch-panel').screenshot({ path: `${SCREENSHOTS}demo-batch-1280.png` });
 
   // A/B pairs from JSON Lines: one result per pair, a summary of a vs b.
   await page.locator('#batch-file').setInputFiles(`${FIXTURES}pairs.jsonl`);
