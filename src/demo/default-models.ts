@@ -13,9 +13,9 @@ export interface DefaultModels {
 }
 
 export const DEFAULT_MODELS: DefaultModels = {
-  ranker: 'models/tiny-pairrm',
+  ranker: 'models/synth-pairrm',
   fuser: 'models/tiny-fuser',
-  label: 'tiny random-weight test models — rankings mean nothing',
+  label: 'small ranker trained on synthetic preference data (not PairRM); random-weight fuser',
   notice:
-    "The bundled models are tiny random-weight test models of PairRM's and GenFuser's architectures: their rankings and fused answers mean nothing. Load a real model folder below (exported with the project's tooling) to use them for real.",
+    "The bundled ranker is a small model of PairRM's architecture trained on generated preference data (arithmetic, relevance, completeness, format, politeness; see tools/synth): it ranks such examples sensibly, but it is not PairRM. The bundled fuser has random weights: its fused answers mean nothing. Load real model folders below (exported with the project's tooling) to use them for real.",
 };
