@@ -170,7 +170,7 @@ test('batch: a CSV file in, a summary per model, results out as JSONL and CSV', 
   await expect(page.locator('#batch-status')).toContainText(/^Done: 4 rows in /);
   await expect(page.locator('#batch-bar')).toHaveJSProperty('value', 1);
   const summary = page.locator('#batch-summary table');
-  await expect(summary.locator('caption')).toContainText('4 rows ran, 1 did not.');
+  await expect(page.locator('#batch-summary .summary-note')).toContainText('4 rows ran, 1 did not.');
   await expect(summary.locator('tbody th')).toHaveText(['gpt-4', 'llama, 13b', 'vicuna']);
   // Rows per model: llama has no answer in one row.
   await expect(summary.locator('tbody tr td:nth-child(2)')).toHaveText(['4', '3', '4']);

@@ -116,7 +116,9 @@ export class BatchPanel {
       summary.kind === 'pair'
         ? `A/B pairs: wins of each side${summary.ties ? `, ${summary.ties} tie${summary.ties === 1 ? '' : 's'}` : ''}; mean M(A,B) − M(B,A) = ${summary.meanLogit?.toFixed(3) ?? '–'}`
         : `Per candidate column (${strategy}): win rate = share of its rows where it ranked first${strategy === 'bubble' ? '; bubble finds only the best, so no mean rank' : ''}`;
-    table.append(el('caption', { text: `${summary.ran} rows ran, ${summary.failed} did not. ${what}.` }));
+    table.append(el('caption', { className: 'visually-hidden', text: 'Summary per candidate column' }));
+    // The explanation sits above the table, so it wraps to the panel, not to the table's width.
+    const note = el('p', { className: 'summary-note', text: `${summary.ran} rows ran, ${summary.failed} did not. ${what}.` });
     const head = table.createTHead().insertRow();
     for (const title of ['Model', 'Rows', 'Wins', 'Win rate', 'Mean rank']) head.append(el('th', { text: title, attrs: { scope: 'col' } }));
     const body = table.createTBody();
@@ -127,7 +129,7 @@ export class BatchPanel {
         row.append(el('td', { text: value }));
       }
     }
-    this.summary.replaceChildren(table);
+    this.summary.replaceChildren(note, table);
   }
 
   private listProblems(messages: readonly string[]): void {
