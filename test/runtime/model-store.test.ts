@@ -1,17 +1,8 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
-import { ModelStore, type KeyValueStorage, type StoreEvent } from '../../src/runtime/model-store';
-
-const MODEL = 'https://models.example/tiny';
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function bytesOf(length: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
-}
+import { ModelStore, type StoreEvent } from '../../src/runtime/model-store';
+import { bytesOf, memoryStorage, MODEL, sha256 } from '../hardening/fake-model-server';
 
 /** A server with a model folder; records every request and can be told to misbehave. */
 function fakeServer(files: Record<string, Uint8Array>) {
@@ -49,17 +40,6 @@ function fakeServer(files: Record<string, Uint8Array>) {
   };
 }
 
-function memoryStorage(): KeyValueStorage & { map: Map<string, unknown> } {
-  const map = new Map<string, unknown>();
-  return {
-    map,
-    get: async (key) => map.get(key),
-    set: async (key, value) => void map.set(key, value),
-    del: async (key) => void map.delete(key),
-    keys: async () => [...map.keys()],
-  };
-}
-
 const weights = bytesOf(50_000, 7);
 const tokenizer = bytesOf(1_234, 3);
 
@@ -71,6 +51,8 @@ function setup(options: { chunkBytes?: number } = {}) {
     fetch: server.fetch,
     subtle: webcrypto.subtle as SubtleCrypto,
     chunkBytes: options.chunkBytes ?? 16_384,
+    // A short body is retried with backoff; these tests need the outcome, not the wait.
+    sleep: async () => {},
   });
   return { server, storage, store };
 }
