@@ -147,7 +147,10 @@ function memorySection(results) {
   for (const run of results.node ?? []) rows.push([`onnxruntime-node ${run.dtype}, ${on(run)} (process VmHWM)`, mib(run.peakBytes)]);
   if (results.rankNode) rows.push([`Node createBlender ${results.rankNode.dtype}, rank (process VmHWM)`, mib(results.rankNode.peakBytes)]);
   if (results.torch?.peakBytes) rows.push([`PyTorch fp32 tuned, ${results.model.layers} layers (process max RSS)`, mib(results.torch.peakBytes)]);
-  for (const run of results.chromium?.wasm ?? []) rows.push([`Chromium WASM ${run.dtype}, ${run.threads} thread(s), ${on(run)} (renderer VmHWM: page + worker)`, mib(run.peakRendererBytes)]);
+  for (const run of results.chromium?.wasm ?? []) {
+    const build = run.build === 'plain' ? ', plain ORT build' : '';
+    rows.push([`Chromium WASM ${run.dtype}, ${run.threads} thread(s)${build}, ${on(run)} (renderer VmHWM: page + worker)`, mib(run.peakRendererBytes)]);
+  }
   for (const l of results.chromium?.loads ?? []) rows.push([`Chromium createBlender ${l.dtype}: load twice, read back, rank (renderer VmHWM)`, mib(l.peakRendererBytes)]);
   return table(['process', 'peak memory'], rows);
 }
@@ -284,7 +287,7 @@ function planSection(results) {
   return [
     table(
       ['job', 'level', 'cases (xR = median of R runs)', 'seconds'],
-      results.ran.map((r) => [r.job, r.level, r.cases.join(', ') || '-', r.seconds.toFixed(0)]),
+      results.ran.map((r) => [r.job, r.level, `${r.cases.join(', ') || '-'}${r.error ? ` **failed**: ${r.error.replace(/\s+/g, ' ').replace(/\|/g, '/')}` : ''}${r.skipped ? ` (skipped: ${r.skipped})` : ''}`, r.seconds.toFixed(0)]),
     ),
     '',
     'Levels: 1 = the cases the targets need, 2 = the main grid, 3 = extra batches and lengths; a full run takes, job by job, the highest level whose estimated cost (corrected by the jobs already run) fits its time budget.',
