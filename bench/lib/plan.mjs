@@ -12,18 +12,13 @@
 // runs on both models so RESULTS.md shows how well the scaling holds.
 import { pairRows } from './rows.mjs';
 
-export const SHAPES = [
-  [32, 64],
-  [128, 128],
-  [256, 412],
-  [1224, 412],
-];
-export const BATCHES = [1, 4, 8];
+// The issue's grid: (source, candidate) in (32, 64), (128, 128), (256, 412), (1224, 412),
+// batch 1, 4, 8; each job below picks its part of it.
 /** The reference's padding: every row to source max + 2 x candidate max. */
 export const REFERENCE_PAD = 2048;
 export const SMALL_SUFFIX = '@small';
 
-export const caseKey = (source, candidate, batch, padTo) => `${source}x${candidate}b${batch}${padTo ? `p${padTo}` : ''}`;
+const caseKey = (source, candidate, batch, padTo) => `${source}x${candidate}b${batch}${padTo ? `p${padTo}` : ''}`;
 
 /**
  * Runs and warm-up: a warm-up run and 3 timed runs where a run is short; fewer where one
