@@ -4,7 +4,7 @@
  * blocked by policy, `indexedDB` missing) every operation rejects with one clear error, so
  * the store loads models uncached and says why, instead of the worker failing as it starts.
  */
-import { del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { del, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { KeyValueStorage } from './model-store';
 
 export function indexedDbStorage(dbName: string, storeName: string): KeyValueStorage {
@@ -12,6 +12,7 @@ export function indexedDbStorage(dbName: string, storeName: string): KeyValueSto
   const use = (): UseStore => (store ??= openStore(dbName, storeName));
   return {
     get: (key) => get(key, use()),
+    getMany: (keys) => getMany(keys, use()),
     set: (key, value) => set(key, value, use()),
     del: (key) => del(key, use()),
     keys: async () => (await keys(use())).map(String),

@@ -31,6 +31,8 @@ export interface ModelManifest {
 /** The subset of idb-keyval (or a Map) the store needs. */
 export interface KeyValueStorage {
   get(key: string): Promise<unknown>;
+  /** Several values in one transaction: a warm load reads a file's chunks about twice as fast. */
+  getMany?(keys: string[]): Promise<unknown[]>;
   set(key: string, value: unknown): Promise<void>;
   del(key: string): Promise<void>;
   keys(): Promise<string[]>;
@@ -326,10 +328,10 @@ export class ModelStore {
     const bytes = new Uint8Array(entry.bytes);
     let offset = 0;
     let problem: string | null = null;
-    for (const key of meta.chunkKeys) {
-      const chunk = await this.deps.storage.get(key).catch(() => undefined);
+    const chunks = await this.readChunks(meta.chunkKeys);
+    for (const [index, chunk] of chunks.entries()) {
       if (!(chunk instanceof Uint8Array) || offset + chunk.byteLength > bytes.byteLength) {
-        problem = `stored chunk ${key} is missing or has the wrong size`;
+        problem = `stored chunk ${meta.chunkKeys[index]} is missing or has the wrong size`;
         break;
       }
       bytes.set(chunk, offset);
@@ -344,6 +346,16 @@ export class ModelStore {
     }
     options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'hit' });
     return bytes;
+  }
+
+  /** A file's stored chunks, undefined where one cannot be read (the caller drops the copy). */
+  private async readChunks(keys: string[]): Promise<unknown[]> {
+    const { storage } = this.deps;
+    if (storage.getMany) {
+      const many = await storage.getMany(keys).catch(() => null);
+      if (many) return many;
+    }
+    return Promise.all(keys.map((key) => storage.get(key).catch(() => undefined)));
   }
 
   /**

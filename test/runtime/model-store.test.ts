@@ -88,6 +88,29 @@ describe('ModelStore', () => {
     expect(chunks.every(([, value]) => (value as Uint8Array).byteLength <= 10_000)).toBe(true);
   });
 
+  it('reads a file\'s chunks in one getMany where the storage has it, and still detects a bad chunk', async () => {
+    const { server, storage, store } = setup({ chunkBytes: 10_000 });
+    await store.file(MODEL, 'onnx/model.onnx');
+    const batches: string[][] = [];
+    const batched = {
+      ...storage,
+      get: async (key: string) => (key.startsWith('chunk|') ? expect.fail('chunks are read in one batch') : storage.get(key)),
+      getMany: async (keys: string[]) => (batches.push(keys), keys.map((key) => storage.map.get(key))),
+    };
+    const warm = new ModelStore({ storage: batched, fetch: server.fetch, subtle: webcrypto.subtle as SubtleCrypto });
+    server.requests.length = 0;
+    expect(sha256(await warm.file(MODEL, 'onnx/model.onnx'))).toBe(sha256(weights));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(5);
+    expect(server.requests).toEqual([`${MODEL}/manifest.json`]);
+
+    storage.map.set(batches[0]![2]!, new Uint8Array(10));
+    const events: StoreEvent[] = [];
+    const cold = new ModelStore({ storage: batched, fetch: server.fetch, subtle: webcrypto.subtle as SubtleCrypto });
+    expect(sha256(await cold.file(MODEL, 'onnx/model.onnx', { onEvent: (e) => events.push(e) }))).toBe(sha256(weights));
+    expect(events).toContainEqual(expect.objectContaining({ stage: 'cache', status: 'corrupt' }));
+  });
+
   it('detects a corrupted stored chunk, re-downloads that file only, and works', async () => {
     const { server, storage, store } = setup();
     await store.files(MODEL, ['onnx/model.onnx', 'tokenizer.json']);
