@@ -42,21 +42,24 @@ export class BlenderSession {
   /**
    * Loads `config`. When it fails, the last working configuration is loaded again (from the
    * cache) when there was one: the outcome says what failed and what was brought back.
+   * `signal` cancels the new load (download or session creation); the previous
+   * configuration then comes back as after a failure.
    */
-  async load(config: ModelConfig, onProgress: (event: LoadEvent) => void): Promise<LoadOutcome> {
+  async load(config: ModelConfig, onProgress: (event: LoadEvent) => void, signal?: AbortSignal): Promise<LoadOutcome> {
     const previous = this.current ? this.working : null;
     await this.unload();
     try {
-      return { ok: true, result: await this.open(config, onProgress) };
+      return { ok: true, result: await this.open(config, onProgress, signal) };
     } catch (error) {
       const restored = previous ? await this.open(previous, onProgress).catch(() => null) : null;
       return { ok: false, error, restored };
     }
   }
 
-  private async open(config: ModelConfig, onProgress: (event: LoadEvent) => void): Promise<LoadResult> {
+  private async open(config: ModelConfig, onProgress: (event: LoadEvent) => void, signal?: AbortSignal): Promise<LoadResult> {
     const started = performance.now();
-    const blender = await this.create({ ranker: config.ranker, fuser: config.fuser, device: config.device, dtype: config.dtype, onProgress });
+    const { ranker, fuser, device, dtype } = config;
+    const blender = await this.create({ ranker, fuser, device, dtype, onProgress, ...(signal ? { signal } : {}) });
     const info = await blender.info().catch(async (error: unknown) => {
       await blender.dispose();
       throw error;

@@ -22,6 +22,7 @@ export class ModelsPanel {
   private readonly dtype = byId<HTMLSelectElement>('dtype');
   private readonly loadButton = byId<HTMLButtonElement>('load-models');
   private readonly defaultsButton = byId<HTMLButtonElement>('default-models');
+  private readonly cancelButton = byId<HTMLButtonElement>('cancel-load');
   private readonly loadedLabel = byId('loaded-models');
 
   constructor(
@@ -44,9 +45,11 @@ export class ModelsPanel {
       this.fuser.value = DEFAULT_MODELS.fuser;
       void this.load();
     });
+    this.cancelButton.addEventListener('click', () => activity.cancel());
     activity.subscribe(() => {
       const busy = activity.busy;
       for (const control of [this.ranker, this.fuser, this.device, this.dtype, this.loadButton, this.defaultsButton]) control.disabled = busy;
+      this.cancelButton.disabled = activity.kind !== 'load';
     });
   }
 
@@ -65,17 +68,17 @@ export class ModelsPanel {
       this.ranker.focus();
       return;
     }
-    this.activity.begin('load');
+    const signal = this.activity.begin('load');
     this.progress.start(config.fuser ? 'the ranker and the fuser' : 'the ranker');
     try {
-      const outcome = await this.session.load(config, (event) => this.progress.handle(event));
+      const outcome = await this.session.load(config, (event) => this.progress.handle(event), signal);
       if (outcome.ok) {
         this.progress.done(outcome.result.ms);
         this.showLoaded(outcome.result.config);
         this.hooks.loaded(outcome.result);
         return;
       }
-      const message = `Could not load ${describe(config)}: ${errorMessage(outcome.error)}`;
+      const message = signal.aborted ? `Cancelled loading ${describe(config)}` : `Could not load ${describe(config)}: ${errorMessage(outcome.error)}`;
       if (outcome.restored) {
         this.progress.failed(`${message}. Back on the previous models.`);
         this.showConfig(outcome.restored.config);

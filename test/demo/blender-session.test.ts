@@ -5,8 +5,9 @@ import { BlenderSession, type ModelConfig } from '../../src/demo/blender-session
 /** A fake createBlender: a folder named "bad" fails; every blender records its disposal. */
 function fakeCreate(log: string[]) {
   return async (options: BrowserBlenderOptions = {}): Promise<BrowserBlender> => {
-    log.push(`create ${options.ranker}`);
+    log.push(`create ${options.ranker}${options.signal ? ' (cancellable)' : ''}`);
     if (options.ranker === 'bad') throw new Error('no manifest.json');
+    if (options.signal?.aborted) throw new Error('aborted');
     return {
       info: async () => ({ backend: 'wasm' }) as BrowserInfo,
       dispose: async () => void log.push(`dispose ${options.ranker}`),
@@ -42,5 +43,17 @@ describe('BlenderSession', () => {
     expect(await session.load(config('bad'), () => {})).toMatchObject({ ok: false, restored: null });
     expect(session.blender).toBeNull();
     expect(session.config).toBeNull();
+  });
+
+  it('a cancelled load reaches createBlender as its signal, and the previous models come back', async () => {
+    const log: string[] = [];
+    const session = new BlenderSession(fakeCreate(log));
+    await session.load(config('a'), () => {});
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await session.load(config('b'), () => {}, controller.signal);
+    expect(outcome).toMatchObject({ ok: false, error: new Error('aborted'), restored: { config: config('a') } });
+    expect(log).toEqual(['create a', 'dispose a', 'create b (cancellable)', 'create a']);
+    expect(session.config?.ranker).toBe('a');
   });
 });
