@@ -41,20 +41,23 @@ ANSWER_FORMS = ("{c}", "The answer is {c}.", "{a} {op} {b} = {c}", "It is {c}.")
 
 
 def wrong_number(rng: random.Random, right: int, *, alternatives: tuple[int, ...] = ()) -> int:
+    """A near miss: another operation's or factor's result, or the right value off by 1-3 or 10."""
     options = [v for v in alternatives if v != right and v >= 0]
-    if options and rng.random() < 0.4:
+    if options and rng.random() < 0.3:
         return rng.choice(options)
     while True:
-        value = right + rng.choice((-10, -3, -2, -1, 1, 2, 3, 10)) * (1 if right < 30 else rng.choice((1, 10)))
+        value = right + rng.choice((-10, -3, -2, -1, 1, 2, 3, 10))
         if value >= 0 and value != right:
             return value
 
 
 def make_arithmetic(rng: random.Random, _topics: list[Topic]) -> Row:
+    """Facts a small model can learn from the rows: + and - on 0-10, the times tables to 10,
+    ten unit conversions of 1-9, comparisons of 0-20 (each fact repeats in many wordings)."""
     kind = rng.random()
-    if kind < 0.55:
+    if kind < 0.6:
         op = rng.choice(("+", "-", "*"))
-        a, b = (rng.randint(1, 10), rng.randint(1, 10)) if op == "*" else (rng.randint(0, 20), rng.randint(0, 20))
+        a, b = (rng.randint(1, 10), rng.randint(1, 10)) if op == "*" else (rng.randint(0, 10), rng.randint(0, 10))
         if op == "-" and b > a:
             a, b = b, a
         fn, questions = OPS[op]
@@ -71,14 +74,14 @@ def make_arithmetic(rng: random.Random, _topics: list[Topic]) -> Row:
         n = rng.randint(1, 9)
         right = n * factor
         other_factors = tuple(n * f for _, _, f in UNITS if f != factor)
-        wrong = wrong_number(rng, right, alternatives=other_factors + (n * factor // 10, n + factor))
+        wrong = wrong_number(rng, right, alternatives=other_factors + (n + factor,))
         question = rng.choice(("How many {s} are in {n} {b}?", "Convert {n} {b} to {s}.", "{n} {b} is how many {s}?"))
         form = rng.choice(("{v} {s}.", "{n} {b} is {v} {s}.", "That is {v} {s}.", "{v}"))
         q = question.format(s=small, n=n, b=big)
         return row("arithmetic", "", q, form.format(v=right, s=small, n=n, b=big), form.format(v=wrong, s=small, n=n, b=big))
-    a, b = rng.randint(0, 50), rng.randint(0, 50)
+    a, b = rng.randint(0, 20), rng.randint(0, 20)
     while a == b:
-        b = rng.randint(0, 50)
+        b = rng.randint(0, 20)
     relation, truth = rng.choice((("greater", a > b), ("smaller", a < b)))
     yes, no = rng.choice((("Yes.", "No."), ("yes", "no"), (f"Yes, {a} is {relation} than {b}.", f"No, {a} is not {relation} than {b}.")))
     better, worse = (yes, no) if truth else (no, yes)
@@ -93,23 +96,18 @@ def describe(topic: Topic) -> str:
 
 
 def make_relevance(rng: random.Random, topics: list[Topic]) -> Row:
+    """An answer that names and describes the asked topic vs one that names and describes
+    another topic (the question names the topic, or states what it is for)."""
     topic, other = rng.sample(topics, 2)
-    style = rng.random()
-    if style < 0.45:
+    if rng.random() < 0.5:
         question = rng.choice(("What is {n}?", "What does {n} do?", "Tell me about {n}.", "Explain {n} briefly."))
         return row("relevance", "", question.format(n=topic["name"]), describe(topic), describe(other))
-    if style < 0.8:
-        need = rng.choice(("I need a tool to {d}. What should I use?", "Which command can {d}?", "How can I {d}?"))
-        short = topic["short"][0].lower() + topic["short"][1:]
-        other_short = other["short"][0].lower() + other["short"][1:]
-        answer = rng.choice(("Use {n}: it can {d}.", "Try {n}, which can {d}.", "{n} can {d}."))
-        return row("relevance", "", need.format(d=short), answer.format(n=topic["name"], d=short),
-                   answer.format(n=other["name"], d=other_short))
-    # same topic, answer drifts to a wrong description of it
-    question = rng.choice(("What is {n} for?", "What is {n} used for?"))
-    short, other_short = (t["short"][0].lower() + t["short"][1:] for t in (topic, other))
-    return row("relevance", "", question.format(n=topic["name"]), f"{topic['name']} is used to {short}.",
-               f"{topic['name']} is used to {other_short}.")
+    need = rng.choice(("I need a tool to {d}. What should I use?", "Which command can {d}?", "How can I {d}?"))
+    short = topic["short"][0].lower() + topic["short"][1:]
+    other_short = other["short"][0].lower() + other["short"][1:]
+    answer = rng.choice(("Use {n}: it can {d}.", "Try {n}, which can {d}.", "{n} can {d}."))
+    return row("relevance", "", need.format(d=short), answer.format(n=topic["name"], d=short),
+               answer.format(n=other["name"], d=other_short))
 
 
 # ---------------------------------------------------------------- completeness
