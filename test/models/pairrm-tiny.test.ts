@@ -1,10 +1,9 @@
 // The bundled tiny PairRM: every variant run on onnxruntime-node against the goldens
 // (fp32 PyTorch logits), and the folder's size and manifest.
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goldens, readJson, TINY_PAIRRM } from './pairrm-golden';
+import { expectEveryVariantWithin, expectManifestMatchesFolder } from './model-folder-checks';
 import { openSession, padRows, runPairRM } from './pairrm-onnx';
 
 const MAX_FOLDER_BYTES = 3 * 1024 * 1024;
@@ -15,13 +14,6 @@ async function logitsOf(file: string): Promise<Float32Array> {
   const session = await openSession(join(TINY_PAIRRM, 'onnx', file));
   const { ids, mask } = padRows(rows, 0); // one padded batch: padding never changes a logit
   return (await runPairRM(session, ids, mask)).logits;
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
 }
 
 describe('tiny PairRM goldens', () => {
@@ -67,26 +59,11 @@ describe('tiny PairRM goldens', () => {
 
 describe('tiny PairRM folder', () => {
   it(`is at most ${MAX_FOLDER_BYTES} bytes with every variant`, () => {
-    const files = listFiles(TINY_PAIRRM);
-    for (const name of ['model.onnx', 'model_fp16.onnx', 'model_quantized.onnx', 'model_q4.onnx']) {
-      expect(files).toContain(join(TINY_PAIRRM, 'onnx', name));
-    }
-    const total = files.reduce((sum, f) => sum + statSync(f).size, 0);
-    expect(total).toBeLessThanOrEqual(MAX_FOLDER_BYTES);
+    expectEveryVariantWithin(TINY_PAIRRM, MAX_FOLDER_BYTES);
   });
 
   it('manifest lists every file with its byte size and sha256', () => {
-    const manifest = readJson<{ files: { path: string; bytes: number; sha256: string }[] }>(join(TINY_PAIRRM, 'manifest.json'));
-    const onDisk = listFiles(TINY_PAIRRM)
-      .map((f) => relative(TINY_PAIRRM, f).split('\\').join('/'))
-      .filter((f) => f !== 'manifest.json')
-      .sort();
-    expect(manifest.files.map((f) => f.path).sort()).toEqual(onDisk);
-    for (const entry of manifest.files) {
-      const bytes = readFileSync(join(TINY_PAIRRM, entry.path));
-      expect(bytes.length, entry.path).toBe(entry.bytes);
-      expect(createHash('sha256').update(bytes).digest('hex'), entry.path).toBe(entry.sha256);
-    }
+    expectManifestMatchesFolder(TINY_PAIRRM);
   });
 
   it('config.json carries every field the engine reads, matching the goldens', () => {

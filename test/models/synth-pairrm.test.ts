@@ -1,12 +1,12 @@
 // The bundled synth ranker (public/models/synth-pairrm, trained by tools/synth on generated
 // preference data): goldens parity of every ONNX variant, the whole Node path on them,
 // accuracy on held-out test rows, the README rank example's order, and the folder itself.
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlender, type NodeBlender } from '../../src/node';
 import { readJson, REPO, type PairRMGoldens } from './pairrm-golden';
+import { expectEveryVariantWithin, expectManifestMatchesFolder } from './model-folder-checks';
 import { openSession, padRows, runPairRM } from './pairrm-onnx';
 
 const SYNTH_PAIRRM = join(REPO, 'public/models/synth-pairrm');
@@ -35,13 +35,6 @@ async function variantLogits(file: string): Promise<Float32Array> {
   const session = await openSession(join(SYNTH_PAIRRM, 'onnx', file));
   const { ids, mask } = padRows(goldens.pairs.map((p) => p.input_ids), 0);
   return (await runPairRM(session, ids, mask)).logits;
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
 }
 
 describe('synth PairRM goldens (fp32 PyTorch logits)', () => {
@@ -124,25 +117,11 @@ describe('synth PairRM through the Node blender', () => {
 
 describe('synth PairRM folder', () => {
   it(`holds every variant in at most ${MAX_FOLDER_BYTES} bytes`, () => {
-    const files = listFiles(SYNTH_PAIRRM);
-    for (const name of ['model.onnx', 'model_fp16.onnx', 'model_quantized.onnx', 'model_q4.onnx']) {
-      expect(files).toContain(join(SYNTH_PAIRRM, 'onnx', name));
-    }
-    expect(files.reduce((sum, f) => sum + statSync(f).size, 0)).toBeLessThanOrEqual(MAX_FOLDER_BYTES);
+    expectEveryVariantWithin(SYNTH_PAIRRM, MAX_FOLDER_BYTES);
   });
 
   it('manifest lists every file with its size and sha256', () => {
-    const manifest = readJson<{ files: { path: string; bytes: number; sha256: string }[] }>(join(SYNTH_PAIRRM, 'manifest.json'));
-    const onDisk = listFiles(SYNTH_PAIRRM)
-      .map((f) => relative(SYNTH_PAIRRM, f).split('\\').join('/'))
-      .filter((f) => f !== 'manifest.json')
-      .sort();
-    expect(manifest.files.map((f) => f.path).sort()).toEqual(onDisk);
-    for (const entry of manifest.files) {
-      const bytes = readFileSync(join(SYNTH_PAIRRM, entry.path));
-      expect(bytes.length, entry.path).toBe(entry.bytes);
-      expect(createHash('sha256').update(bytes).digest('hex'), entry.path).toBe(entry.sha256);
-    }
+    expectManifestMatchesFolder(SYNTH_PAIRRM);
   });
 
   it('config.json matches the goldens and says what the model is', () => {
