@@ -1,8 +1,11 @@
-// Which backend the page picks, and why, with and without a WebGPU adapter.
+// Which backend the page picks, and why, with and without a WebGPU adapter; and which
+// onnxruntime-web build the worker loads for it (the plain WASM build unless WebGPU is used).
 import { expect, test } from '@playwright/test';
 import { MODEL, openHarness } from './harness-helpers';
+import { ASYNCIFY_WASM, PLAIN_WASM, recordWasmFetches } from './ort-wasm-files';
 
-test('info() names the backend and why; device choice follows the adapter', async ({ page }, testInfo) => {
+test('info() names the backend and why; device choice follows the adapter', async ({ page, context }, testInfo) => {
+  const fetched = recordWasmFetches(context);
   await openHarness(page);
   const outcome = await page.evaluate(async (model) => {
     const blender = await window.harness.api.createBlender({ ranker: model });
@@ -11,9 +14,9 @@ test('info() names the backend and why; device choice follows the adapter', asyn
     const forced = await window.harness.api
       .createBlender({ ranker: model, device: 'webgpu' })
       .then(async (b) => {
-        const backend = (await b.info()).ranker!.backend;
+        const { ranker, ortBuild, ortWasmUrl } = await b.info();
         await b.dispose();
-        return { ok: backend };
+        return { ok: ranker!.backend, ortBuild, ortWasmUrl };
       })
       .catch((error: { code: string; message: string; argument: string }) => ({ code: error.code, message: error.message, argument: error.argument }));
     return { info, forced };
@@ -23,13 +26,45 @@ test('info() names the backend and why; device choice follows the adapter', asyn
     expect(ranker.backend).toBe('webgpu');
     expect(ranker.dtype).toBe('q4'); // SwiftShader has no shader-f16
     expect(ranker.reason).toMatch(/fallback adapter/);
-    expect(outcome.forced).toEqual({ ok: 'webgpu' });
+    expect(outcome.forced).toMatchObject({ ok: 'webgpu', ortBuild: 'webgpu' });
+    // WebGPU needs the WebGPU-capable (asyncify) build.
+    expect(outcome.info.ortBuild).toBe('webgpu');
+    expect(new URL(outcome.info.ortWasmUrl).pathname).toMatch(ASYNCIFY_WASM);
+    expect(fetched.asyncify().length).toBeGreaterThan(0);
+    expect(fetched.plain()).toEqual([]);
   } else {
     expect(ranker.backend).toBe('wasm');
     expect(ranker.dtype).toBe('q8');
     expect(ranker.reason).toMatch(/WASM: .*WebGPU/);
     expect(outcome.forced).toMatchObject({ code: 'BACKEND_UNAVAILABLE', argument: 'device' });
+    // No WebGPU: the plain WASM build, and the asyncify one is never fetched.
+    expect(outcome.info.ortBuild).toBe('wasm');
+    expect(new URL(outcome.info.ortWasmUrl).pathname).toMatch(PLAIN_WASM);
+    expect(fetched.plain().length).toBeGreaterThan(0);
+    expect(fetched.asyncify()).toEqual([]);
   }
+  expect(new URL(outcome.info.ortWasmUrl).origin).toBe(new URL(page.url()).origin);
   expect(outcome.info.crossOriginIsolated).toBe(true);
   expect(ranker.timings.firstRunMs).toBeGreaterThan(0);
+});
+
+test("device 'wasm' loads the plain WASM build for the ranker and the fuser, even with an adapter", async ({ page, context }) => {
+  const fetched = recordWasmFetches(context);
+  await openHarness(page);
+  const outcome = await page.evaluate(async (model) => {
+    const blender = await window.harness.api.createBlender({ ranker: model, fuser: '/models/tiny-fuser', device: 'wasm' });
+    const info = await blender.info();
+    const ranks = await blender.rank(['hello, how are you?'], [['fine, thanks!', 'go away', 'hi']]);
+    const fused = await blender.fuse(['hello, how are you?'], [['fine, thanks!', 'hi']], { maxNewTokens: 4 });
+    await blender.dispose();
+    return { info, ranks, fused };
+  }, MODEL);
+  expect(outcome.info.ortBuild).toBe('wasm');
+  expect(new URL(outcome.info.ortWasmUrl).pathname).toMatch(PLAIN_WASM);
+  expect(outcome.info.ranker).toMatchObject({ backend: 'wasm', dtype: 'q8' });
+  expect(outcome.info.fuser).toMatchObject({ backend: 'wasm' });
+  expect(outcome.ranks[0]!.slice().sort()).toEqual([1, 2, 3]);
+  expect(outcome.fused).toHaveLength(1);
+  expect(fetched.plain().length).toBeGreaterThan(0);
+  expect(fetched.asyncify()).toEqual([]);
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { recordWasmFetches } from './ort-wasm-files';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const APP = join(ROOT, 'e2e', 'consumer-app');
@@ -45,6 +46,7 @@ test.afterAll(() => {
 test('an app built from the npm tarball ranks in Chromium with no extra setup', async ({ page, context }) => {
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
+  const wasmFetched = recordWasmFetches(context);
   await page.goto(`http://localhost:${PORT}/`);
   const result = page.locator('#result');
   await expect(result).not.toHaveText('loading', { timeout: 30_000 });
@@ -54,5 +56,8 @@ test('an app built from the npm tarball ranks in Chromium with no extra setup', 
   // The worker and ORT's wasm came from the app's own build.
   expect(requests.some((url) => /\/assets\/blender\.worker-.*\.js$/.test(url))).toBe(true);
   expect(requests.some((url) => /\/assets\/ort-wasm-simd-threaded.*\.wasm$/.test(url))).toBe(true);
+  // The app asks for device 'wasm': the plain WASM build, never the asyncify one.
+  expect(wasmFetched.plain().length).toBeGreaterThan(0);
+  expect(wasmFetched.asyncify()).toEqual([]);
   expect(requests.every((url) => url.startsWith(`http://localhost:${PORT}/`))).toBe(true);
 });

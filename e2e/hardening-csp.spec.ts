@@ -4,12 +4,13 @@
 // and a tiny static server (its own port, E2E_PORT + 1 by default) serves it with the CSP
 // and cross-origin isolation headers, so ORT's threads are on too.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { serveStatic, type StaticServer } from './fixtures/hardening/static-server';
+import { recordWasmFetches } from './ort-wasm-files';
 
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'";
 const PORT = Number(process.env.CSP_PORT ?? Number(process.env.E2E_PORT ?? 4317) + 1);
@@ -39,7 +40,8 @@ test.afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-test('the built demo works under a strict CSP: no eval, no blob: workers, no violation', async ({ page }) => {
+test('the built demo works under a strict CSP: no eval, no blob: workers, no violation', async ({ page, context }) => {
+  const wasmFetched = recordWasmFetches(context);
   const violations: string[] = [];
   const workers: string[] = [];
   page.on('console', (message) => {
@@ -77,4 +79,11 @@ test('the built demo works under a strict CSP: no eval, no blob: workers, no vio
   // Workers come from this origin's files: the blender worker (and ORT's threads, if any).
   expect(workers.some((url) => url.includes('blender.worker'))).toBe(true);
   for (const url of workers) expect(url.startsWith(`${server.url}/`), url).toBe(true);
+  // The build ships both ORT wasm files; with no WebGPU the worker fetches the plain one.
+  expect(wasmFetched.plain().length).toBeGreaterThan(0);
+  expect(wasmFetched.asyncify()).toEqual([]);
+  const shipped = readdirSync(join(outDir, 'assets'))
+    .filter((file) => file.endsWith('.wasm'))
+    .map((file) => file.replace(/-[\w-]{8}\.wasm$/, '.wasm')); // vite's content hash dropped
+  expect(shipped.sort()).toEqual(['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.wasm']);
 });

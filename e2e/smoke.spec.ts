@@ -1,9 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { DEFAULT_MODELS } from '../src/demo/default-models';
+import { recordWasmFetches } from './ort-wasm-files';
 
 test('the demo loads the bundled models, ranks, fuses, and no request leaves the origin', async ({ page, context, baseURL }, testInfo) => {
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
+  const wasmFetched = recordWasmFetches(context);
 
   await page.goto('/');
   const badge = page.locator('#backend-badge');
@@ -47,6 +49,9 @@ test('the demo loads the bundled models, ranks, fuses, and no request leaves the
   expect(requests.some((url) => url.includes('blender.worker'))).toBe(true);
   expect(requests.some((url) => url.includes(`/${DEFAULT_MODELS.ranker}/`))).toBe(true);
   expect(requests.some((url) => url.includes(`/${DEFAULT_MODELS.fuser}/`))).toBe(true);
+  // The worker's ORT build follows the backend: the plain WASM build unless WebGPU is used.
+  expect(wasmFetched[expected === 'webgpu' ? 'asyncify' : 'plain']().length).toBeGreaterThan(0);
+  expect(wasmFetched[expected === 'webgpu' ? 'plain' : 'asyncify']()).toEqual([]);
   const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
   expect(foreign).toEqual([]);
 });

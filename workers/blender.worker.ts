@@ -2,17 +2,20 @@
 // The worker that hosts the engine in pages. Everything heavy (ORT sessions, model bytes,
 // tokenizers) lives here so the page never blocks; the page talks to it through Comlink
 // (the contract is src/client/protocol.ts).
-import { ort, wasmUrl } from '../src/runtime/ort-web'; // first: transformers.js must find this ORT
 import * as Comlink from 'comlink';
-import type { BrowserInfo, WireResult, WorkerApi } from '../src/client/protocol';
+import type { BrowserInfo, WireCreateOptions, WireResult, WorkerApi } from '../src/client/protocol';
 import { BlenderError, isBlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/backend-choice';
 import { indexedDbStorage } from '../src/runtime/idb-storage';
 import { ModelStore, type ModelLock } from '../src/runtime/model-store';
-import { loadPageFuser, type PageFuser } from '../src/runtime/fuser-page';
-import { loadPageRanker, type PageRanker } from '../src/runtime/page-ranker';
+import { chooseOrtBuild } from '../src/runtime/ort-build';
+import { loadOrt, type LoadedOrt } from '../src/runtime/ort-web';
+// Types only: these modules import transformers.js, which must not load before loadOrt()
+// has registered the worker's ORT. They are imported dynamically in init().
+import type { PageFuser } from '../src/runtime/fuser-page';
+import type { PageRanker } from '../src/runtime/page-ranker';
 import { chooseWasmThreads } from '../src/runtime/wasm-threads';
 import { probeWebGpu, type WebGpuProbe } from '../src/runtime/webgpu-probe';
 
@@ -30,10 +33,10 @@ const store = new ModelStore({
 });
 
 const wasm = chooseWasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
-// Set before the first session: ORT reads it once, when its wasm starts.
-ort.env.wasm.numThreads = wasm.threads;
 
 let webgpu: WebGpuProbe | null = null;
+/** This worker's one ORT, chosen and loaded by init() (a worker serves one createBlender load). */
+let runtime: LoadedOrt | null = null;
 let ranker: PageRanker | null = null;
 let fuser: PageFuser | null = null;
 const running = new Map<number, AbortController>();
@@ -46,6 +49,23 @@ async function wire<T>(work: () => T | Promise<T>): Promise<WireResult<T>> {
     const message = error instanceof Error ? error.message : String(error);
     return { error: { code: 'INFERENCE_FAILED', message: `unexpected failure in the worker: ${message}`, argument: undefined } };
   }
+}
+
+/**
+ * Loads the ORT build for the caller's backend: the plain WASM build when WebGPU will not be
+ * used, the WebGPU-capable one otherwise. A model that then fails on WebGPU and falls back
+ * to WASM (src/runtime/backend-fallback.ts) runs on the WebGPU-capable build already loaded:
+ * it has the WASM execution provider too, and a worker cannot swap the ORT that
+ * transformers.js has captured.
+ */
+async function loadRuntime(options: WireCreateOptions, probe: WebGpuProbe): Promise<LoadedOrt> {
+  const build = chooseOrtBuild({ device: options.device, dtype: options.dtype, webgpu: probe });
+  return await loadOrt(build, { numThreads: wasm.threads });
+}
+
+function requireRuntime(): LoadedOrt {
+  if (!runtime) throw new Error('info() was called before init()');
+  return runtime;
 }
 
 function requireFuser(): PageFuser {
@@ -78,10 +98,14 @@ const workerApi: WorkerApi = {
   init(options, onLoad) {
     return wire(async () => {
       webgpu = await probeWebGpu(navigator);
+      runtime = await loadRuntime(options, webgpu);
+      // Only now may transformers.js load: it captures the ORT registered above.
       if (options.ranker) {
-        ranker = await loadPageRanker(ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad });
+        const { loadPageRanker } = await import('../src/runtime/page-ranker');
+        ranker = await loadPageRanker(runtime.ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad });
       }
       if (options.fuser) {
+        const { loadPageFuser } = await import('../src/runtime/fuser-page');
         fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad });
       }
     });
@@ -126,6 +150,7 @@ const workerApi: WorkerApi = {
   info() {
     return wire(async (): Promise<BrowserInfo> => {
       const probe = webgpu ?? (webgpu = await probeWebGpu(navigator));
+      const { ort, build, wasmUrl } = requireRuntime();
       const loaded = ranker?.info() ?? null;
       return {
         backend: loaded?.backend ?? (probe.available ? 'webgpu' : 'wasm'),
@@ -134,6 +159,7 @@ const workerApi: WorkerApi = {
         crossOriginIsolated: self.crossOriginIsolated,
         wasm,
         ortVersion: ort.env.versions.web ?? 'unknown',
+        ortBuild: build,
         ortWasmUrl: new URL(wasmUrl, self.location.href).href,
         ranker: loaded,
         fuser: fuser?.info() ?? null,

@@ -1,20 +1,79 @@
 /**
- * The page's onnxruntime-web, configured once: its wasm and glue files come from this
- * origin (vite emits them as assets), never from a CDN, and transformers.js is told to use
- * this same instance, so one ~27 MB wasm serves both the ranker and the fuser.
+ * The worker's onnxruntime-web: one build, loaded once, with its wasm and glue files from
+ * this origin (vite emits all four as assets), never from a CDN. transformers.js is told to
+ * use this same instance, so one wasm serves both the ranker and the fuser.
  *
- * Import this module before `@huggingface/transformers` anywhere in the worker.
+ * transformers.js takes the instance registered at `Symbol.for('onnxruntime')` when its
+ * module is evaluated, and keeps it. So `loadOrt` must settle before anything imports
+ * `@huggingface/transformers` (in the worker: src/runtime/page-ranker.ts and
+ * src/runtime/fuser-page.ts are imported dynamically, after it).
  */
-import * as ort from 'onnxruntime-web/webgpu';
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import type * as OrtTypes from 'onnxruntime-web';
+import * as webgpuOrt from 'onnxruntime-web/webgpu';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import type { OrtBuild } from './ort-build';
 
-// Both paths are needed: without `mjs`, ORT's pthread workers would load the app bundle
-// and a production build hangs with more than one thread.
-ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
+export type OrtWeb = typeof OrtTypes;
 
-// transformers.js picks up an ORT instance registered here instead of importing its own
-// (and instead of pointing wasmPaths at a CDN).
-(globalThis as Record<symbol, unknown>)[Symbol.for('onnxruntime')] = ort;
+export interface LoadedOrt {
+  ort: OrtWeb;
+  build: OrtBuild;
+  /** The wasm binary this build fetches (relative to the worker until resolved). */
+  wasmUrl: string;
+  mjsUrl: string;
+}
 
-export { ort, wasmUrl, mjsUrl };
+export interface OrtWebOptions {
+  /** ORT reads it once, when its wasm starts: set here, before the first session. */
+  numThreads: number;
+}
+
+// Each build's JavaScript bundle comes with its own wasm and glue: mixing them fails.
+// The WebGPU bundle is imported statically: transformers.js imports it statically too (and
+// evaluates it whichever instance it is given), so a dynamic import would save nothing.
+// The plain one is only fetched by workers that use it.
+const BUILDS: Record<OrtBuild, { load: () => Promise<OrtWeb>; wasm: string; mjs: string }> = {
+  wasm: { load: () => import('onnxruntime-web/wasm'), wasm: plainWasmUrl, mjs: plainMjsUrl },
+  webgpu: { load: async () => webgpuOrt, wasm: asyncifyWasmUrl, mjs: asyncifyMjsUrl },
+};
+
+/**
+ * Transitional, for bench/page/compare.worker.ts and throughput.worker.ts only: the
+ * WebGPU-capable build with its wasm paths set, as this module exported before `loadOrt`.
+ * It is not registered for transformers.js. Remove once those workers call
+ * `loadOrt('webgpu', ...)`.
+ */
+export const ort: OrtWeb = webgpuOrt;
+ort.env.wasm.wasmPaths = { wasm: asyncifyWasmUrl, mjs: asyncifyMjsUrl };
+
+const ORT_SYMBOL = Symbol.for('onnxruntime');
+let loading: { build: OrtBuild; ort: Promise<LoadedOrt> } | null = null;
+
+/**
+ * Loads `build` and registers it for transformers.js. A worker has one ORT: a second call
+ * gets the same instance, and asking for the other build then is a bug, so it throws.
+ */
+export function loadOrt(build: OrtBuild, options: OrtWebOptions): Promise<LoadedOrt> {
+  if (loading) {
+    if (loading.build !== build) {
+      return Promise.reject(new Error(`onnxruntime-web's ${loading.build} build is already loaded; a worker holds one build`));
+    }
+    return loading.ort;
+  }
+  const { load, wasm, mjs } = BUILDS[build];
+  const loaded = load().then((module): LoadedOrt => {
+    // Both paths are needed: without `mjs`, ORT's pthread workers would load the app
+    // bundle and a production build hangs with more than one thread.
+    module.env.wasm.wasmPaths = { wasm, mjs };
+    module.env.wasm.numThreads = options.numThreads;
+    // transformers.js picks up an ORT instance registered here instead of importing its
+    // own (and instead of pointing wasmPaths at a CDN).
+    (globalThis as Record<symbol, unknown>)[ORT_SYMBOL] = module;
+    return { ort: module, build, wasmUrl: wasm, mjsUrl: mjs };
+  });
+  loading = { build, ort: loaded };
+  return loaded;
+}

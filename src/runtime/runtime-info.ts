@@ -1,3 +1,4 @@
+import type { OrtBuild } from './ort-build';
 import type { WasmThreads } from './wasm-threads';
 import type { WebGpuProbe } from './webgpu-probe';
 
@@ -12,6 +13,15 @@ export interface RuntimeInfo {
   wasm: WasmThreads;
   /** onnxruntime-web's version, the one instance shared with transformers.js. */
   ortVersion: string;
-  /** Where ORT's wasm binary is loaded from: always this origin. */
+  /**
+   * The onnxruntime-web build the worker loaded: `wasm` (the plain CPU build) when its
+   * backend is WASM, `webgpu` (WebGPU-capable, asyncify) when WebGPU may be used. A model
+   * that falls back from WebGPU to WASM stays on the `webgpu` build.
+   */
+  ortBuild: OrtBuild;
+  /**
+   * Where that build's wasm binary is loaded from, always this origin:
+   * `ort-wasm-simd-threaded.wasm` or `ort-wasm-simd-threaded.asyncify.wasm` (hashed in builds).
+   */
   ortWasmUrl: string;
 }
