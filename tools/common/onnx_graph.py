@@ -178,3 +178,30 @@ def gemm_bias_nodes(n: NodeProto, mm_out: str, beta: float, const, add_init, nam
     nodes.append(node("Add", [mm_out, c_name], [y], namer.fresh(f"{n.name or y}_Bias")))
     return nodes
 
+
+
+def compact_names(model: ModelProto) -> None:
+    """Renames the main graph's intermediate values to t0, t1, ... and its nodes to
+    <op>_<index>, in file order. torch.onnx names them after module paths
+    ("/model/pretrained_model/encoder/layer.0/attention/self/MatMul_3_output_0"), which
+    written twice per value is ~100 KB of a tiny model's file and nothing a runtime reads.
+    Graph inputs, outputs and initializers keep their names. Graphs with subgraphs are
+    left alone (a subgraph may refer to outer values by name)."""
+    graph = model.graph
+    if any(attr.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for n in graph.node for attr in n.attribute):
+        return
+    kept = {i.name for i in graph.input} | {o.name for o in graph.output} | {i.name for i in graph.initializer}
+    renamed: dict[str, str] = {}
+    for index, n in enumerate(graph.node):
+        n.name = f"{n.op_type}_{index}"
+        for k, out in enumerate(n.output):
+            if out and out not in kept:
+                renamed[out] = f"t{len(renamed)}"
+                n.output[k] = renamed[out]
+    for n in graph.node:
+        for k, name in enumerate(n.input):
+            if name in renamed:
+                n.input[k] = renamed[name]
+    for info in graph.value_info:
+        if info.name in renamed:
+            info.name = renamed[info.name]

@@ -127,35 +127,57 @@ def c2p_index_table(config: PairRMConfig) -> torch.Tensor:
 
 
 class RelativePositions(nn.Module):
-    """The slice of the relative table a length-S sequence uses, and flat gather indices
-    for its c2p and p2c terms.
+    """Which rows of the relative table a length-S sequence uses, and in what order.
 
-    HF gathers c2p_att[q, c2p(q-k)] and p2c_att[k, p2c(k-q)] (then transposes). Since the
-    bucket function is odd, p2c(k-q) = c2p(q-k); flattening the [S, W] score tables lets
-    one shared [S*S] index feed a plain Gather instead of a [B*H,S,S] GatherElements index
-    (which HF materialises twice).
+    HF scores c2p_att[q, c2p(q-k)] and p2c_att[k, p2c(k-q)] with GatherElements over
+    [B*H,S,S] indices (materialised twice). Here the position rows are laid out by distance
+    instead, so a reshape does the lookup (`relative_scores`): no index tensor, and no
+    element-wise Gather, which onnxruntime runs ~10x slower than a GatherElements and ~15x
+    slower than the reshape (bench/NOTES.md).
 
-    The index is monotone in q - k, so the rows a sequence reaches are the contiguous
-    range c2p(-(S-1)) .. c2p(S-1): W = 2S-1 rows up to S = 129, never more than the
-    table's 2*span. Projecting and scoring only those rows instead of all 2*span does the
-    same arithmetic on fewer columns (a (64, 100)-token pair uses 391 of 512)."""
+    The index is monotone in q - k, so the rows a sequence reaches are the contiguous range
+    c2p(-(S-1)) .. c2p(S-1): 2S-1 rows up to S = 129, never more than the table's 2*span.
+    Only those are projected; `descending` and `ascending` then repeat them per distance."""
 
     def __init__(self, config: PairRMConfig):
         super().__init__()
         self.register_buffer("c2p_table", c2p_index_table(config), persistent=False)
 
-    def forward(self, seq_len_ref: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """seq_len_ref: any tensor whose dim 1 is S (keeps S dynamic in the ONNX graph).
-        Returns (first row, end row) of the table slice and the c2p and p2c indices into
-        the flattened [S, W] score tables."""
+    def forward(self, seq_len_ref: torch.Tensor) -> "RelativeLayout":
+        """seq_len_ref: any tensor whose dim 1 is S (keeps S dynamic in the ONNX graph)."""
         positions = torch.cumsum(torch.ones_like(seq_len_ref[0]), 0) - 1  # arange(S), export-safe
-        distance = positions.unsqueeze(1) - positions.unsqueeze(0)  # [S,S] query - key
-        rel = self.c2p_table[torch.clamp(distance, -REL_TABLE_HALF, REL_TABLE_HALF) + REL_TABLE_HALF]  # [S,S]
-        first, end = rel[0, -1], rel[-1, 0] + 1  # smallest index (q-k = -(S-1)) to largest (S-1), inclusive
-        width = end - first
-        c2p_flat = (positions.unsqueeze(1) * width + rel - first).reshape(-1)  # row q of c2p_att
-        p2c_flat = (positions.unsqueeze(0) * width + rel - first).reshape(-1)  # row k of p2c_att
-        return first, end, c2p_flat, p2c_flat
+        last = positions[-1:]
+        descending = torch.cat([last - positions, -positions[1:]])  # S-1 .. -(S-1)
+        rows = self.c2p_table[torch.clamp(descending, -REL_TABLE_HALF, REL_TABLE_HALF) + REL_TABLE_HALF]
+        first = rows[-1]
+        seq = seq_len_ref.shape[1]
+        return RelativeLayout(first, rows[0] + 1, rows - first, torch.flip(rows, [0]) - first, seq, seq - 1,
+                              seq - 1 + seq * (2 * seq - 2), 2 * seq - 2)
+
+
+@dataclass
+class RelativeLayout:
+    """What every layer needs for the relative terms of one length-S batch (computed once:
+    in the ONNX graph the index and shape arithmetic is shared by all layers)."""
+    first: torch.Tensor  # the table slice first:end the sequence reaches
+    end: torch.Tensor
+    descending: torch.Tensor  # [2S-1] slice row for distance S-1, S-2, ..., -(S-1)
+    ascending: torch.Tensor  # the same rows for distance -(S-1) .. S-1
+    seq: int
+    skew_start: int  # S-1
+    skew_end: int  # S-1 + S(2S-2)
+    skew_width: int  # 2S-2
+
+
+def relative_scores(content: torch.Tensor, by_distance: torch.Tensor, layout: RelativeLayout) -> torch.Tensor:
+    """out[b,h,i,j] = content[b,h,i] . by_distance[0,h,i-j]: content [B,H,S,d] against position
+    rows [1,H,2S-1,d] for distances S-1 .. -(S-1). Row i of the [S, 2S-1] product holds
+    distance i-j at column S-1-i+j, flat index i(2S-2) + (S-1) + j: so dropping S-1 values
+    and re-rowing by 2S-2 lines the distances up (needs S >= 2; a PairRM row has >= 6)."""
+    table = torch.matmul(content, by_distance.transpose(-1, -2)).flatten(2)  # [B,H,S*(2S-1)]
+    skewed = table[:, :, layout.skew_start : layout.skew_end]
+    skewed = skewed.reshape(-1, content.shape[1], layout.seq, layout.skew_width)
+    return skewed[:, :, :, : layout.seq]
 
 
 class DebertaV2Embeddings(nn.Module):
@@ -201,14 +223,8 @@ class DebertaV2SelfAttention(nn.Module):
         positions = both[count:].unsqueeze(0)  # [1, W, hidden]
         return self.split_heads(projected), self.split_heads(positions)
 
-    def forward(
-        self,
-        hidden: torch.Tensor,
-        key_bias: torch.Tensor,
-        rel_embeddings: torch.Tensor,
-        c2p_flat: torch.Tensor,
-        p2c_flat: torch.Tensor,
-    ) -> torch.Tensor:
+    def forward(self, hidden: torch.Tensor, key_bias: torch.Tensor, rel_embeddings: torch.Tensor,
+                layout: RelativeLayout) -> torch.Tensor:
         batch, seq = hidden.shape[0], hidden.shape[1]
         query, pos_query = self.project_with_positions(self.query_proj, hidden, rel_embeddings)
         key, pos_key = self.project_with_positions(self.key_proj, hidden, rel_embeddings)
@@ -217,10 +233,12 @@ class DebertaV2SelfAttention(nn.Module):
         value = self.split_heads(self.value_proj(hidden))
 
         scores = torch.matmul(query, key.transpose(-1, -2))  # c2c
-        c2p = torch.matmul(query, pos_key.transpose(-1, -2))  # [B,H,S,W]
-        scores = scores + torch.index_select(c2p.flatten(2), 2, c2p_flat).reshape(batch, self.heads, seq, seq)
-        p2c = torch.matmul(key, pos_query.transpose(-1, -2))  # [B,H,S(key),W]
-        scores = scores + torch.index_select(p2c.flatten(2), 2, p2c_flat).reshape(batch, self.heads, seq, seq)
+        # c2p: query q against the key position at distance q - k
+        scores = scores + relative_scores(query, torch.index_select(pos_key, 2, layout.descending), layout)
+        # p2c: key k against the query position at distance q - k (bucket(-x) = -bucket(x)),
+        # scored as [k, q] with distances k - q, i.e. the rows in the opposite order
+        p2c = relative_scores(key, torch.index_select(pos_query, 2, layout.ascending), layout)
+        scores = scores + p2c.transpose(-1, -2)
 
         # HF's XSoftmax differs only at padding query rows (it zeroes them); those never
         # reach a real token, so an additive key mask gives the same real-token outputs.
@@ -272,8 +290,8 @@ class DebertaV2Layer(nn.Module):
         self.intermediate = DebertaV2Intermediate(config)
         self.output = DebertaV2Output(config)
 
-    def forward(self, hidden, key_bias, rel_embeddings, c2p_flat, p2c_flat) -> torch.Tensor:
-        attended = self.attention.self(hidden, key_bias, rel_embeddings, c2p_flat, p2c_flat)
+    def forward(self, hidden, key_bias, rel_embeddings, layout) -> torch.Tensor:
+        attended = self.attention.self(hidden, key_bias, rel_embeddings, layout)
         attended = self.attention.output(attended, hidden)
         return self.output(self.intermediate(attended), attended)
 
@@ -289,11 +307,11 @@ class DebertaV2Encoder(nn.Module):
     def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
         """Returns the embedding output followed by every layer's output."""
         key_bias = (1.0 - mask.to(hidden.dtype))[:, None, None, :] * MASK_BIAS
-        first, end, c2p_flat, p2c_flat = self.positions(mask)
-        rel_embeddings = self.LayerNorm(self.rel_embeddings.weight)[first:end]  # a Slice, per row: same rows
+        layout = self.positions(mask)
+        rel_embeddings = self.LayerNorm(self.rel_embeddings.weight)[layout.first : layout.end]  # a Slice, per row: same rows
         states = [hidden]
         for layer in self.layer:
-            hidden = layer(hidden, key_bias, rel_embeddings, c2p_flat, p2c_flat)
+            hidden = layer(hidden, key_bias, rel_embeddings, layout)
             states.append(hidden)
         return states
 

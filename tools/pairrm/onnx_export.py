@@ -12,6 +12,7 @@ import onnx
 import torch
 from torch import nn
 
+from tools.common.onnx_graph import compact_names
 from tools.pairrm.model import PairRM
 
 OPSET = 17
@@ -68,6 +69,7 @@ def export_onnx(model: PairRM, out_path: Path) -> Path:
                 do_constant_folding=True,
             )
         proto = onnx.load(str(raw_path))  # pulls any external tensors in
+    compact_names(proto)
     proto.producer_name = "llm-blender-web tools/pairrm"
     proto.producer_version = "1"
     external = initializer_bytes(proto) > MAX_INLINE_BYTES
