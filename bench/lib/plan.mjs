@@ -87,10 +87,6 @@ export function makePlan(config, { quick }) {
     { kind: 'wasm', dtype: 'q8', threads: 2, small: true, cases: cases([[128, 128, 1, 1], [32, 64, 1, 3]], small) },
     ...['q8', 'fp32', 'q4'].map((dtype) => ({ kind: 'wasm', dtype, threads: 1, small: true, cases: cases([[128, 128, 1, 2]], small) })),
     { kind: 'torchInstalled', dtype: 'fp32', small: true, cases: cases([[32, 64, 1, 2]], small) },
-    // onnxruntime-web's plain WASM build (no asyncify): faster than the page's WebGPU-capable
-    // build in bench/NOTES.md's experiment; measured here on the same cases.
-    { kind: 'wasm', dtype: 'q8', threads: 2, build: 'plain', cases: cases([[128, 128, 1, 1]], { heavy: true }) },
-    { kind: 'wasm', dtype: 'fp32', threads: 2, build: 'plain', small: true, cases: cases([[128, 128, 1, 2]], small) },
     // Real-size fp32 WASM (a 1.7 GB session) and q4 loads when time is left.
     { kind: 'wasm', dtype: 'fp32', threads: 2, cases: cases([[128, 128, 1, 3]], { heavy: true }) },
     { kind: 'loads', dtype: 'q4', level: 3, rank: [], cases: [] },

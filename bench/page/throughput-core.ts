@@ -1,16 +1,18 @@
 // Times benchmark cases on one ranker session of a given ORT module (the page runtime's
-// build, or onnxruntime-web's plain WASM build for comparison), through the runtime's own
-// session factory, so what is timed is what the library runs.
+// build, or onnxruntime-web's plain WASM build imported directly), through the runtime's
+// own session factory, so what is timed is what the library runs.
 import { createRankerSession, type OrtModuleLike } from '../../src/runtime/ort-sessions';
 import { timeCases } from '../lib/timed-cases.mjs';
 import type { ThroughputReply, ThroughputRequest } from './protocol';
 
 type OrtWithEnv = OrtModuleLike & { env: { wasm: { numThreads?: number } } };
+/** The ORT module for a backend, with `numThreads` set before its wasm starts. */
+export type OrtLoader = (backend: ThroughputRequest['backend'], numThreads: number) => Promise<OrtWithEnv>;
 
-async function measure(ort: OrtWithEnv, request: ThroughputRequest, label: string): Promise<ThroughputReply> {
+async function measure(loadOrt: OrtLoader, request: ThroughputRequest, label: string): Promise<ThroughputReply> {
   const threads = request.threads > 0 ? request.threads : navigator.hardwareConcurrency;
   // Read once, when ORT's wasm starts: one worker per thread count.
-  ort.env.wasm.numThreads = threads;
+  const ort = await loadOrt(request.backend, threads);
   let started = performance.now();
   const response = await fetch(request.url);
   if (!response.ok) throw new Error(`could not fetch ${request.url}: HTTP ${response.status}`);
@@ -31,9 +33,9 @@ async function measure(ort: OrtWithEnv, request: ThroughputRequest, label: strin
   return { threads, fetchMs, sessionMs, results };
 }
 
-export function serveThroughput(ort: OrtWithEnv, label: string): void {
+export function serveThroughput(loadOrt: OrtLoader, label: string): void {
   self.onmessage = (event: MessageEvent<ThroughputRequest>) => {
-    measure(ort, event.data, event.data.backend === 'webgpu' ? 'webgpu' : label).then(
+    measure(loadOrt, event.data, event.data.backend === 'webgpu' ? 'webgpu' : label).then(
       (reply) => self.postMessage(reply),
       (error: unknown) => self.postMessage({ threads: 0, fetchMs: 0, sessionMs: 0, results: [], error: String(error) } satisfies ThroughputReply),
     );
