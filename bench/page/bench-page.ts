@@ -4,7 +4,9 @@
 import { createBlender, type BrowserBlender, type Dtype, type RankOptions } from '../../src/client/index';
 import { probeWebGpu } from '../../src/runtime/webgpu-probe';
 import { timeIdbRead } from './idb-read';
-import type { CompareReply, CompareRequest, ThroughputReply, ThroughputRequest } from './protocol';
+import { ModelStore } from '../../src/runtime/model-store';
+import { indexedDbStorage } from '../../src/runtime/idb-storage';
+import type { CompareReply, CompareRequest, ThroughputReply, ThroughputRequest, WarmPhasesReply, WarmPhasesRequest } from './protocol';
 
 let blender: BrowserBlender | null = null;
 
@@ -31,6 +33,21 @@ const compareOptions = (request: CompareRequest, plain = false) =>
     plain
       ? new Worker(new URL('./compare-plain.worker.ts', import.meta.url), { type: 'module', name: 'bench-compare-plain' })
       : new Worker(new URL('./compare.worker.ts', import.meta.url), { type: 'module', name: 'bench-compare' }),
+    request,
+  );
+
+/** Stores a model file in the IndexedDB database `dbName` (layout of the model store), for warmPhases. */
+async function fillStore(dbName: string, model: string, path: string): Promise<number> {
+  const store = new ModelStore({ storage: indexedDbStorage(dbName, 'models'), fetch: (url, init) => fetch(url, init), subtle: crypto.subtle });
+  return (await store.file(model, path)).byteLength;
+}
+
+/** One warm-load round, phase by phase, in a fresh worker (bench/page/warm-phases-core.ts). */
+const warmPhases = (request: WarmPhasesRequest) =>
+  askWorker<WarmPhasesReply>(
+    request.build === 'plain'
+      ? new Worker(new URL('./warm-phases-plain.worker.ts', import.meta.url), { type: 'module', name: 'bench-warm-plain' })
+      : new Worker(new URL('./warm-phases.worker.ts', import.meta.url), { type: 'module', name: 'bench-warm' }),
     request,
   );
 
@@ -72,6 +89,8 @@ async function dispose(): Promise<void> {
 const bench = {
   throughput,
   compareOptions,
+  fillStore,
+  warmPhases,
   load,
   rank,
   dispose,

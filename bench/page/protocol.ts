@@ -47,3 +47,27 @@ export interface CompareReply {
   variants: { name: string; sessionMs: number; times: number[]; logits: number[] }[];
   error?: string;
 }
+
+/** One warm-load round in a fresh worker (bench/page/warm-phases-core.ts). */
+export interface WarmPhasesRequest {
+  /** The IndexedDB database the model store filled (object store `models`). */
+  dbName: string;
+  model: string;
+  path: string;
+  threads: number;
+  padId: number;
+  rows: number[][];
+  /** Hash while the session is created instead of before. */
+  overlapHash: boolean;
+  /** ORT's wasm started with a tiny session: not (in the first create), before the read, or during it. */
+  startOrt: 'lazy' | 'first' | 'parallel';
+  sessionOptions: BenchSessionOptions;
+  build: 'page' | 'plain';
+}
+
+export interface WarmPhasesReply {
+  /** Milliseconds per phase, by name (readMs, concatMs, hashMs, createMs, readyMs, firstRunMs, runMs ...). */
+  times: Record<string, number>;
+  logit: number;
+  error?: string;
+}

@@ -104,6 +104,18 @@ interface StoredFileMeta {
   chunkKeys: string[];
 }
 
+interface StoredCopy {
+  meta: StoredFileMeta;
+  bytes: Uint8Array;
+}
+
+/** A file's bytes whose check is still running (see {@link ModelStore.fileCheckedLater}). */
+export interface PendingFile {
+  bytes: Uint8Array;
+  /** True once the bytes match the manifest's sha256; false: they do not, never use them. */
+  verified: Promise<boolean>;
+}
+
 export interface FetchInit {
   signal?: AbortSignal;
   headers?: Record<string, string>;
@@ -206,13 +218,7 @@ export class ModelStore {
    */
   async files(model: string, paths: readonly string[], options: LoadOptions = {}): Promise<Map<string, Uint8Array>> {
     const manifest = await this.manifest(model, options);
-    const entries = paths.map((path) => {
-      const entry = manifest.files.find((file) => file.path === path);
-      if (!entry) {
-        throw new BlenderError('MODEL_INVALID', `${joinUrl(model, path)} is not listed in the model's manifest.json`, 'model');
-      }
-      return entry;
-    });
+    const entries = paths.map((path) => manifestEntry(manifest, model, path));
 
     const result = new Map<string, Uint8Array>();
     const missing: ManifestFile[] = [];
@@ -270,6 +276,22 @@ export class ModelStore {
     return files.get(path)!;
   }
 
+  /**
+   * The bytes of one file, a stored copy handed out while its sha256 is still being checked,
+   * so the caller can start slow work on them (an ORT session) meanwhile. The hash starts
+   * before this resolves (WebCrypto takes its own copy of the bytes at that moment). The
+   * caller must not use what it built until `verified` is true. False means the stored copy
+   * failed: it was reported ('corrupt') and dropped, as {@link file} does, and the caller
+   * throws its work away and asks {@link file} again, which downloads the file anew.
+   * Bytes that come from the network are verified before they are handed out.
+   */
+  async fileCheckedLater(model: string, path: string, options: LoadOptions = {}): Promise<PendingFile> {
+    const entry = manifestEntry(await this.manifest(model, options), model, path);
+    const stored = await this.readStored(model, entry, options);
+    if (!stored) return { bytes: await this.file(model, path, options), verified: Promise.resolve(true) };
+    return { bytes: stored.bytes, verified: this.checkStored(model, entry, stored, options) };
+  }
+
   async list(): Promise<CachedModel[]> {
     const models = new Map<string, CachedModel>();
     for (const meta of await this.allMeta()) {
@@ -317,6 +339,15 @@ export class ModelStore {
   }
 
   private async readVerified(model: string, entry: ManifestFile, options: LoadOptions): Promise<Uint8Array | null> {
+    const stored = await this.readStored(model, entry, options);
+    return stored && (await this.checkStored(model, entry, stored, options)) ? stored.bytes : null;
+  }
+
+  /**
+   * A stored copy's bytes, not yet hashed; null where there is none or it is plainly broken
+   * (a chunk missing or of the wrong size: reported and dropped).
+   */
+  private async readStored(model: string, entry: ManifestFile, options: LoadOptions): Promise<StoredCopy | null> {
     const metaKey = metaKeyOf(model, entry.path);
     const meta = (await this.deps.storage.get(metaKey).catch(() => undefined)) as StoredFileMeta | undefined;
     if (!meta) return null;
@@ -336,16 +367,30 @@ export class ModelStore {
       }
       bytes.set(chunk, offset);
       offset += chunk.byteLength;
+      // Let the chunk go now: the file is held twice at most, not three times.
+      chunks[index] = undefined;
     }
     if (!problem && offset !== entry.bytes) problem = `stored copy has ${offset} bytes, manifest says ${entry.bytes}`;
-    if (!problem && (await sha256Hex(this.deps.subtle, bytes)) !== entry.sha256) problem = 'stored copy fails its sha256';
     if (problem) {
-      options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'corrupt', reason: problem });
-      await this.dropFile(meta);
+      await this.reportCorrupt(model, entry, meta, problem, options);
       return null;
     }
+    return { meta, bytes };
+  }
+
+  /** True when a stored copy matches its sha256 ('hit'); else it is reported and dropped. */
+  private async checkStored(model: string, entry: ManifestFile, stored: StoredCopy, options: LoadOptions): Promise<boolean> {
+    if ((await sha256Hex(this.deps.subtle, stored.bytes)) !== entry.sha256) {
+      await this.reportCorrupt(model, entry, stored.meta, 'stored copy fails its sha256', options);
+      return false;
+    }
     options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'hit' });
-    return bytes;
+    return true;
+  }
+
+  private async reportCorrupt(model: string, entry: ManifestFile, meta: StoredFileMeta, reason: string, options: LoadOptions): Promise<void> {
+    options.onEvent?.({ stage: 'cache', model, file: entry.path, status: 'corrupt', reason });
+    await this.dropFile(meta);
   }
 
   /** A file's stored chunks, undefined where one cannot be read (the caller drops the copy). */
@@ -551,6 +596,12 @@ export class ModelStore {
     });
   }
 
+}
+
+function manifestEntry(manifest: ModelManifest, model: string, path: string): ManifestFile {
+  const entry = manifest.files.find((file) => file.path === path);
+  if (!entry) throw new BlenderError('MODEL_INVALID', `${joinUrl(model, path)} is not listed in the model's manifest.json`, 'model');
+  return entry;
 }
 
 function parseManifest(value: unknown, url: string): ModelManifest {

@@ -52,6 +52,31 @@ export function rankerFile(dtype: Dtype): string {
   return `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
 }
 
+/**
+ * A 70-byte ONNX graph (one float Identity, opset 13). onnxruntime-web compiles its ~20 MB
+ * wasm and starts its threads on the first session it creates, seconds of work on a slow
+ * machine: creating this one while a large model's bytes are still being read does that
+ * work in the meantime instead of after.
+ */
+const STARTER_GRAPH = new Uint8Array([
+  8, 8, 18, 0, 58, 58, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120,
+  18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
+]);
+
+/**
+ * Starts the ORT runtime for `executionProvider` (see STARTER_GRAPH); resolves when it is up.
+ * Never rejects: a runtime that cannot start fails again, with its message, when the real
+ * session is created.
+ */
+export async function startOrtRuntime(ort: OrtModuleLike, executionProvider: string): Promise<void> {
+  try {
+    const session = await ort.InferenceSession.create(STARTER_GRAPH, { executionProviders: [executionProvider] });
+    await session.release();
+  } catch {
+    // Reported by the real session's creation.
+  }
+}
+
 const RANKER_INPUTS = ['input_ids', 'attention_mask'] as const;
 const RANKER_OUTPUT = 'logits';
 

@@ -132,6 +132,83 @@ describe('ModelStore', () => {
     expect(server.requests).toEqual([]);
   });
 
+  describe('fileCheckedLater (bytes handed out while their sha256 is checked)', () => {
+    /** A store over `storage` whose WebCrypto digest waits until `release()`. */
+    function heldHashStore(storage: ReturnType<typeof memoryStorage>, server: ReturnType<typeof fakeServer>) {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let digests = 0;
+      const subtle = {
+        digest: async (algorithm: string, data: Uint8Array) => {
+          digests++;
+          const copy = data.slice(); // as WebCrypto does: later changes to `data` do not count
+          await gate;
+          return webcrypto.subtle.digest(algorithm, copy);
+        },
+      } as unknown as SubtleCrypto;
+      const store = new ModelStore({ storage, fetch: server.fetch, subtle, chunkBytes: 16_384, sleep: async () => {} });
+      return { store, release, digests: () => digests };
+    }
+
+    it('hands out a good stored copy at once, starts its hash before returning, and reports the hit when it matched', async () => {
+      const { server, storage, store } = setup();
+      await store.file(MODEL, 'onnx/model.onnx');
+      const held = heldHashStore(storage, server);
+      server.requests.length = 0;
+      const events: StoreEvent[] = [];
+      const pending = await held.store.fileCheckedLater(MODEL, 'onnx/model.onnx', { onEvent: (e) => events.push(e) });
+      expect(sha256(pending.bytes)).toBe(sha256(weights));
+      expect(held.digests()).toBe(1);
+      expect(events).toEqual([]); // not a hit until the hash says so
+      held.release();
+      expect(await pending.verified).toBe(true);
+      expect(events).toEqual([expect.objectContaining({ stage: 'cache', status: 'hit', file: 'onnx/model.onnx' })]);
+      expect(server.requests).toEqual([`${MODEL}/manifest.json`]);
+    });
+
+    it('says false for a stored copy that fails its sha256, drops it, and the next file() downloads a good one', async () => {
+      const { server, storage, store } = setup();
+      await store.file(MODEL, 'onnx/model.onnx');
+      const [key, chunk] = [...storage.map.entries()].find(([k]) => k.startsWith('chunk|') && k.includes('model.onnx'))!;
+      const corrupted = (chunk as Uint8Array).slice();
+      corrupted[10] = corrupted[10]! ^ 0xff;
+      storage.map.set(key, corrupted);
+
+      const events: StoreEvent[] = [];
+      const pending = await store.fileCheckedLater(MODEL, 'onnx/model.onnx', { onEvent: (e) => events.push(e) });
+      expect(await pending.verified).toBe(false);
+      expect(events).toEqual([expect.objectContaining({ stage: 'cache', status: 'corrupt', file: 'onnx/model.onnx', reason: 'stored copy fails its sha256' })]);
+      // Nothing of the bad copy is left behind.
+      expect([...storage.map.keys()].filter((k) => k.includes('model.onnx'))).toEqual([]);
+
+      server.requests.length = 0;
+      expect(sha256(await store.file(MODEL, 'onnx/model.onnx'))).toBe(sha256(weights));
+      expect(server.requests).toEqual([`${MODEL}/onnx/model.onnx`]);
+    });
+
+    it('downloads (verified before it is handed out) what is not cached or plainly broken', async () => {
+      const { server, storage, store } = setup({ chunkBytes: 10_000 });
+      const fresh = await store.fileCheckedLater(MODEL, 'onnx/model.onnx');
+      expect(sha256(fresh.bytes)).toBe(sha256(weights));
+      expect(await fresh.verified).toBe(true);
+
+      const chunkKey = [...storage.map.keys()].find((k) => k.startsWith('chunk|') && k.includes('model.onnx'))!;
+      storage.map.delete(chunkKey);
+      server.requests.length = 0;
+      const events: StoreEvent[] = [];
+      const repaired = await store.fileCheckedLater(MODEL, 'onnx/model.onnx', { onEvent: (e) => events.push(e) });
+      expect(sha256(repaired.bytes)).toBe(sha256(weights));
+      expect(await repaired.verified).toBe(true);
+      expect(events).toContainEqual(expect.objectContaining({ stage: 'cache', status: 'corrupt' }));
+      expect(server.requests).toEqual([`${MODEL}/onnx/model.onnx`]);
+
+      server.served['onnx/model.onnx'] = bytesOf(weights.length, 99);
+      await store.delete(MODEL);
+      const error = await store.fileCheckedLater(MODEL, 'onnx/model.onnx').catch((e: unknown) => e);
+      expect(isBlenderError(error) && error.code).toBe('INTEGRITY_MISMATCH');
+    });
+  });
+
   it('refuses a file whose sha256 differs from the manifest and stores nothing', async () => {
     const { server, storage, store } = setup();
     server.served['onnx/model.onnx'] = bytesOf(weights.length, 99);
