@@ -38,7 +38,7 @@ export function showRuntime(info: BrowserInfo, badge: HTMLElement, reason: HTMLE
     ['shader-f16', adapter ? String(adapter.shaderF16) : 'n/a'],
     ['Cross-origin isolated', String(info.crossOriginIsolated)],
     ['WASM threads', `${info.wasm.threads} (${info.wasm.reason})`],
-    ['onnxruntime-web', info.ortVersion],
+    ['onnxruntime-web', `${info.ortVersion}, ${info.ortBuild === 'wasm' ? 'plain WASM build' : 'WebGPU-capable build'}`],
     ['ORT wasm from', info.ortWasmUrl],
   ];
   details.replaceChildren(...rows.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })]));

@@ -12,8 +12,8 @@
  *   symbols. transformers.js would otherwise match "[CLS]" in text to the [CLS] piece (score
  *   0, the best there is).
  *
- * In the worker, import src/runtime/ort-web.ts before this module: transformers.js must
- * find the page's onnxruntime-web instance when it loads.
+ * In the worker, import this module only after `loadOrt()` (src/runtime/ort-web.ts) has
+ * settled: transformers.js must find the page's onnxruntime-web instance when it loads.
  */
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ContentTokenizer } from '../engine/encode';
