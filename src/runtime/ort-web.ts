@@ -40,15 +40,6 @@ const BUILDS: Record<OrtBuild, { load: () => Promise<OrtWeb>; wasm: string; mjs:
   webgpu: { load: async () => webgpuOrt, wasm: asyncifyWasmUrl, mjs: asyncifyMjsUrl },
 };
 
-/**
- * Transitional, for bench/page/compare.worker.ts and throughput.worker.ts only: the
- * WebGPU-capable build with its wasm paths set, as this module exported before `loadOrt`.
- * It is not registered for transformers.js. Remove once those workers call
- * `loadOrt('webgpu', ...)`.
- */
-export const ort: OrtWeb = webgpuOrt;
-ort.env.wasm.wasmPaths = { wasm: asyncifyWasmUrl, mjs: asyncifyMjsUrl };
-
 const ORT_SYMBOL = Symbol.for('onnxruntime');
 let loading: { build: OrtBuild; ort: Promise<LoadedOrt> } | null = null;
 
