@@ -105,12 +105,12 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
   };
 }
 
-/** A model folder read through the store: every file verified against the manifest. */
 interface StoreModelFiles extends ModelFiles {
   /** The graph's bytes while their sha256 is still checked (ModelStore.fileCheckedLater). */
   onnxModelCheckedLater(path: string): Promise<PendingFile>;
 }
 
+/** A model folder read through the store: every file verified against the manifest. */
 async function storeModelFiles(
   store: ModelStore,
   url: string,
