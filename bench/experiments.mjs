@@ -122,7 +122,7 @@ try {
   let measured = [];
   if (positionals[0] === 'files') {
     for (const file of values.files.split(',')) {
-      const [variant] = await compare(`${server.url}/${file}`, [{ name: file, options: {} }]);
+      const [variant] = await compare(`${server.url}/${file}`, [{ name: file, options: {} }], values.build === 'plain');
       measured.push(variant);
     }
   } else if (positionals[0] === 'builds') {
