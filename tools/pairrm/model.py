@@ -132,8 +132,8 @@ class RelativePositions(nn.Module):
     HF scores c2p_att[q, c2p(q-k)] and p2c_att[k, p2c(k-q)] with GatherElements over
     [B*H,S,S] indices (materialised twice). Here the position rows are laid out by distance
     instead, so a reshape does the lookup (`relative_scores`): no index tensor, and no
-    element-wise Gather, which onnxruntime runs ~10x slower than a GatherElements and ~15x
-    slower than the reshape (bench/NOTES.md).
+    element-wise Gather (one 4-byte copy per score, which onnxruntime runs several times
+    slower than a GatherElements or the reshape: bench/NOTES.md).
 
     The index is monotone in q - k, so the rows a sequence reaches are the contiguous range
     c2p(-(S-1)) .. c2p(S-1): 2S-1 rows up to S = 129, never more than the table's 2*span.
