@@ -1,7 +1,7 @@
 // What machine and software a run measured, for RESULTS.md.
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 /** Peak resident memory of this process (VmHWM), in bytes, or null off Linux. */
 export function peakMemoryBytes(pid = 'self') {
@@ -52,5 +52,8 @@ export function describeMachine({ chromium, torch } = {}) {
     commit: tryRun('git rev-parse --short HEAD'),
     dirty: Boolean(tryRun('git status --porcelain -- src workers bench/page')),
     date: new Date().toISOString(),
+    // Read as the run ends: the 15-minute average covers most of it (the run itself keeps
+    // about 2 runnable); more means other jobs shared the cores.
+    loadAverage15: loadavg()[2],
   };
 }
