@@ -15,5 +15,5 @@ export const LIMITS = {
   bytesQ8: 'int8 weights with per-column scales, and an int8 embedding.',
   bytesQ4: '4-bit blocks of 32 with scales, and a 4-bit embedding. LayerNorms and biases stay fp32.',
   warmLoad:
-    "Session creation and the read. The q8 session (16.7 s) is 5x q4's (3.1 s) for 1.5x the bytes: its 10,551-node graph (per-row quantization ops) against 6,301 nodes is what ORT parses, optimizes and plans. IndexedDB returns ~80 MB/s here (Chromium keeps large values as blob files); the store's read + verify (12.6 s) is 2.3x the raw read because ORT's runtime starts in the same worker during the read, on 2 cores. q4 is at 3.08x. See NOTES.md (warm load) for the phases.",
+    "Session creation and the read. The q8 session (16.7 s) is 5x q4's (3.1 s) for 1.5x the bytes: the cost is in the graph's form, not the browser: onnxruntime-node also takes 12.8 s to create the q8 session against 2.1 s for q4, and 8.1 s against 1.5 s with graph optimization disabled (10,551 nodes with the per-row quantization ops, against 6,301). IndexedDB returns ~80 MB/s here (Chromium keeps large values as blob files); the store's read + verify (12.6 s) is 2.3x the raw read because ORT's runtime starts in the same worker during the read, on 2 cores. q4 is at 3.08x. See NOTES.md (warm load) for the phases.",
 };
