@@ -282,3 +282,32 @@ test('the cache panel deletes and clears; a model URL loads with another dtype; 
   await page.locator('#rank').click();
   await expect(page.locator('#rank-status')).toContainText('Ranked 3 candidates (full): 6 pairs in');
 });
+
+test('Cancel loading stops a download midway; the previous models come back and rank', async ({ baseURL }) => {
+  // Hold the q8 graph's download open until the test has pressed Cancel.
+  let requested!: () => void;
+  const held = new Promise<void>((resolve) => (requested = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const graph = `**${RANKER}/onnx/model_quantized.onnx`;
+  await page.route(graph, async (route) => {
+    requested();
+    await released;
+    await route.abort().catch(() => undefined); // the page may have dropped the request already
+  });
+  try {
+    await page.locator('#dtype').selectOption('q8');
+    await held;
+    await expect(page.locator('#cancel-load')).toBeEnabled();
+    await page.locator('#cancel-load').click();
+    await loaded(new RegExp(`^Cancelled loading ${baseURL}${RANKER}/ \\(device auto, dtype q8\\)\\. Back on the previous models\\.$`));
+  } finally {
+    release();
+    await page.unroute(graph);
+  }
+  await expect(page.locator('#dtype')).toHaveValue('fp32');
+  await expect(page.locator('#cancel-load')).toBeDisabled();
+  await expect(page.locator('#runtime-details')).toContainText('onnx/model.onnx, fp32 on wasm');
+  await page.locator('#rank').click();
+  await expect(page.locator('#rank-status')).toContainText('Ranked 3 candidates (full): 6 pairs in');
+});
