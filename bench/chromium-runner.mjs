@@ -28,7 +28,7 @@ export async function startChromiumBench(log) {
   const forModel = (model) => {
     const modelUrl = `${server.url}/${model.relative}`;
 
-    const throughput = async (backend, dtype, threads, cases, build = 'page') => {
+    const throughput = async (backend, dtype, threads, cases) => {
       const reply = await inFreshBrowser(backend === 'webgpu' ? WEBGPU_FLAGS : [], (page) =>
         page.evaluate((request) => window.bench.throughput(request), {
           backend,
@@ -37,7 +37,6 @@ export async function startChromiumBench(log) {
           url: `${modelUrl}/${DTYPE_FILES[dtype]}`,
           padId: model.config.pad_token_id,
           cases: cases.map(({ level, ...rest }) => rest),
-          build,
         }),
       );
       if (reply.error) throw new Error(`${backend} ${dtype} ${threads} thread(s): ${reply.error}`);

@@ -46,12 +46,11 @@ function chart(measurements, meta) {
   const order = [
     ['node', 'fp32'], ['node', 'q8'], ['node', 'q4'],
     ['wasm2', 'fp32'], ['wasm2', 'q8'], ['wasm2', 'q4'],
-    ['wasm2plain', 'fp32'], ['wasm2plain', 'q8'],
     ['wasm1', 'fp32'], ['wasm1', 'q8'], ['wasm1', 'q4'],
     ['webgpu', 'fp32'], ['webgpu', 'q4'], ['webgpu', 'fp16'],
     ['torch', 'fp32'],
   ];
-  const groups = { node: 0, wasm2: 1, wasm2plain: 5, wasm1: 2, webgpu: 3, torch: 4 };
+  const groups = { node: 0, wasm2: 1, wasm1: 2, webgpu: 3, torch: 4 };
   const bars = order
     .map(([runtime, dtype]) => ({ row: measurements.findAny(runtime, dtype, '128x128b1'), runtime, dtype }))
     .filter((bar) => bar.row)
@@ -156,8 +155,7 @@ function memorySection(results) {
   if (results.rankNode) rows.push([`Node createBlender ${results.rankNode.dtype}, rank (process VmHWM)`, mib(results.rankNode.peakBytes)]);
   if (results.torch?.peakBytes) rows.push([`PyTorch fp32 tuned, ${results.model.layers} layers (process max RSS)`, mib(results.torch.peakBytes)]);
   for (const run of results.chromium?.wasm ?? []) {
-    const build = run.build === 'plain' ? ', plain ORT build' : '';
-    rows.push([`Chromium WASM ${run.dtype}, ${run.threads} thread(s)${build}, ${on(run)} (renderer VmHWM: page + worker)`, mib(run.peakRendererBytes)]);
+    rows.push([`Chromium WASM ${run.dtype}, ${run.threads} thread(s), ${on(run)} (renderer VmHWM: page + worker)`, mib(run.peakRendererBytes)]);
   }
   for (const l of results.chromium?.loads ?? []) rows.push([`Chromium createBlender ${l.dtype}: load twice, read back, rank (renderer VmHWM)`, mib(l.peakRendererBytes)]);
   return table(['process', 'peak memory'], rows);

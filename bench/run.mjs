@@ -103,8 +103,8 @@ async function runJobCases(job, cases) {
     results[job.kind === 'torch' && job.small ? 'torchSmall' : job.kind] = { ...out, ...scale };
     measured = spentMs(cases, out.results);
   } else if (job.kind === 'wasm') {
-    const out = await (await browser(jobModel)).throughput('wasm', job.dtype, job.threads, cases, job.build);
-    results.chromium.wasm.push({ dtype: job.dtype, threads: job.threads, build: job.build ?? 'page', ...out, ...scale });
+    const out = await (await browser(jobModel)).throughput('wasm', job.dtype, job.threads, cases);
+    results.chromium.wasm.push({ dtype: job.dtype, threads: job.threads, ...out, ...scale });
     measured = spentMs(cases, out.results);
   } else if (job.kind === 'loads') {
     const out = await (await browser(model)).loads(job.dtype, job.rank.length ? { ...typical, strategies: job.rank } : null);
@@ -151,7 +151,7 @@ try {
   for (const [index, job] of jobs.entries()) {
     const level = budget.levelFor(jobs, index);
     const started = Date.now();
-    const name = `${job.kind}${job.build === 'plain' ? ' (plain build)' : ''}${job.dtype ? ` ${job.dtype}` : ''}${job.threads ? ` ${job.threads}t` : ''}${job.small ? ` (${small.layers}-layer model)` : ''}`;
+    const name = `${job.kind}${job.dtype ? ` ${job.dtype}` : ''}${job.threads ? ` ${job.threads}t` : ''}${job.small ? ` (${small.layers}-layer model)` : ''}`;
     const cases = (job.cases ?? []).filter((c) => c.level <= level);
     if ((job.level ?? 1) > level || (job.cases?.length && cases.length === 0)) {
       log(`${name}: skipped (time budget)`);

@@ -16,7 +16,7 @@ const FACTORS = {
 const tokenCost = (length) => length * (1 + length / 2500);
 
 export function familyOf(job) {
-  if (job.kind === 'wasm') return `wasm${job.threads === 1 ? 1 : 2} ${job.dtype}`; // (the plain build: as the page's)
+  if (job.kind === 'wasm') return `wasm${job.threads === 1 ? 1 : 2} ${job.dtype}`;
   if (job.kind === 'loads' || job.kind === 'rank') return job.kind === 'rank' ? 'node q8' : 'wasm2 q8';
   return `${job.kind} ${job.dtype ?? 'fp32'}`;
 }

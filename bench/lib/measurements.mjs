@@ -7,7 +7,6 @@ export const RUNTIMES = {
   node: 'onnxruntime-node CPU',
   wasm2: 'Chromium WASM, 2 threads',
   wasm1: 'Chromium WASM, 1 thread',
-  wasm2plain: 'Chromium WASM, 2 threads, plain ORT build',
   webgpu: 'Chromium WebGPU',
   torch: 'PyTorch CPU tuned',
   torchInstalled: 'PyTorch CPU as installed',
@@ -43,7 +42,7 @@ export function collectMeasurements(results) {
   const rows = [];
   for (const run of results.node ?? []) rows.push(...rowsOf('node', run.dtype, run));
   for (const run of results.chromium?.wasm ?? []) {
-    const runtime = run.build === 'plain' ? 'wasm2plain' : run.threads === 1 ? 'wasm1' : 'wasm2';
+    const runtime = run.threads === 1 ? 'wasm1' : 'wasm2';
     rows.push(...rowsOf(runtime, run.dtype, run, { threads: run.threads }));
   }
   for (const run of results.chromium?.webgpu?.runs ?? []) rows.push(...rowsOf('webgpu', run.dtype, run));

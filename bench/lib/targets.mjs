@@ -17,10 +17,9 @@ export function targetRows(results, m, limits) {
   for (const dtype of ['fp32', 'q8', 'q4']) {
     const candidates = ['wasm2', 'wasm1'].flatMap((runtime) => [m.find(runtime, dtype, KEY), m.find(runtime, dtype, `${KEY}@small`)]).filter((r) => r && r.xNode !== null);
     const best = candidates.sort((a, b) => b.xNode - a.xNode)[0];
-    const plain = m.find('wasm2plain', dtype, KEY) ?? m.find('wasm2plain', dtype, `${KEY}@small`);
     rows.push([
       `WASM in Chromium >= 0.5x onnxruntime-node at (128, 128), ${dtype}`,
-      `${best ? `${x(best.xNode)} (${best.threads} thread${best.threads === 1 ? '' : 's'}, ${where(best)})` : 'n/a'}${plain ? `; plain ORT build ${x(plain.xNode)} (${where(plain)}${plain.small ? '' : ', measured later in the run on a less busy machine'})` : ''}`,
+      `${best ? `${x(best.xNode)} (${best.threads} thread${best.threads === 1 ? '' : 's'}, ${where(best)})` : 'n/a'}`,
       status(best?.xNode, 0.5),
       limits.wasmVsNode,
     ]);
@@ -69,10 +68,9 @@ export function targetRows(results, m, limits) {
   // 5. Chromium WASM q8 >= tuned PyTorch fp32 at (128, 128).
   const vsTorch = m.pair(['wasm2', 'q8'], ['torch', 'fp32'], KEY);
   const q8Torch = vsTorch ? vsTorch[0].pairsPerSecond / vsTorch[1].pairsPerSecond : null;
-  const plainTorch = m.pair(['wasm2plain', 'q8'], ['torch', 'fp32'], KEY);
   rows.push([
     'Chromium WASM q8 throughput >= tuned PyTorch CPU fp32 throughput, (128, 128)',
-    `${x(q8Torch)}${vsTorch ? ` (${where(vsTorch[0])})` : ''}${plainTorch ? `; plain ORT build ${x(plainTorch[0].pairsPerSecond / plainTorch[1].pairsPerSecond)} (measured later in the run, on a less busy machine)` : ''}`,
+    `${x(q8Torch)}${vsTorch ? ` (${where(vsTorch[0])})` : ''}`,
     status(q8Torch, 1),
     limits.q8VsTorch,
   ]);

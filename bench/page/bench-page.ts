@@ -20,12 +20,7 @@ function askWorker<Reply>(worker: Worker, request: unknown): Promise<Reply> {
 }
 
 const throughput = (request: ThroughputRequest) =>
-  askWorker<ThroughputReply>(
-    request.build === 'plain'
-      ? new Worker(new URL('./throughput-plain.worker.ts', import.meta.url), { type: 'module', name: 'bench-throughput-plain' })
-      : new Worker(new URL('./throughput.worker.ts', import.meta.url), { type: 'module', name: 'bench-throughput' }),
-    request,
-  );
+  askWorker<ThroughputReply>(new Worker(new URL('./throughput.worker.ts', import.meta.url), { type: 'module', name: 'bench-throughput' }), request);
 
 /** `plain`: onnxruntime-web's WASM-only build instead of the page runtime's. */
 const compareOptions = (request: CompareRequest, plain = false) =>

@@ -20,8 +20,6 @@ export interface ThroughputRequest {
   padId: number;
   cases: BenchCase[];
   sessionOptions?: BenchSessionOptions;
-  /** `plain`: onnxruntime-web's WASM-only build instead of the page runtime's. */
-  build?: 'page' | 'plain';
 }
 
 export interface ThroughputReply {

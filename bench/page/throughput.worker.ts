@@ -4,4 +4,4 @@
 import { loadOrt } from '../../src/runtime/ort-web';
 import { serveThroughput } from './throughput-core';
 
-serveThroughput(async (backend, numThreads) => (await loadOrt(backend === 'webgpu' ? 'webgpu' : 'wasm', { numThreads })).ort, 'wasm');
+serveThroughput(async (backend, numThreads) => (await loadOrt(backend === 'webgpu' ? 'webgpu' : 'wasm', { numThreads })).ort);
