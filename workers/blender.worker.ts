@@ -7,17 +7,17 @@ import type { BrowserInfo, WireCreateOptions, WireResult, WorkerApi } from '../s
 import { BlenderError, isBlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
-import { adapterName } from '../src/runtime/backend-choice';
-import { indexedDbStorage } from '../src/runtime/idb-storage';
-import { ModelStore, type ModelLock } from '../src/runtime/model-store';
-import { chooseOrtBuild } from '../src/runtime/ort-build';
-import { loadOrt, type LoadedOrt } from '../src/runtime/ort-web';
+import { adapterName } from '../src/runtime/web/backend-choice';
+import { indexedDbStorage } from '../src/runtime/web/idb-storage';
+import { ModelStore, type ModelLock } from '../src/runtime/web/model-store';
+import { chooseOrtBuild } from '../src/runtime/web/ort-build';
+import { loadOrt, type LoadedOrt } from '../src/runtime/web/ort-web';
 // Types only: these modules import transformers.js, which must not load before loadOrt()
 // has registered the worker's ORT. They are imported dynamically in init().
-import type { PageFuser } from '../src/runtime/fuser-page';
-import type { PageRanker } from '../src/runtime/page-ranker';
-import { chooseWasmThreads } from '../src/runtime/wasm-threads';
-import { probeWebGpu, type WebGpuProbe } from '../src/runtime/webgpu-probe';
+import type { PageFuser } from '../src/runtime/web/page-fuser';
+import type { PageRanker } from '../src/runtime/web/page-ranker';
+import { chooseWasmThreads } from '../src/runtime/web/wasm-threads';
+import { probeWebGpu, type WebGpuProbe } from '../src/runtime/web/webgpu-probe';
 
 // One download of a model per origin at a time: other tabs wait, then read the cache.
 const locks = (navigator as Navigator & { locks?: LockManager }).locks;
@@ -54,7 +54,7 @@ async function wire<T>(work: () => T | Promise<T>): Promise<WireResult<T>> {
 /**
  * Loads the ORT build for the caller's backend: the plain WASM build when WebGPU will not be
  * used, the WebGPU-capable one otherwise. A model that then fails on WebGPU and falls back
- * to WASM (src/runtime/backend-fallback.ts) runs on the WebGPU-capable build already loaded:
+ * to WASM (src/runtime/web/backend-fallback.ts) runs on the WebGPU-capable build already loaded:
  * it has the WASM execution provider too, and a worker cannot swap the ORT that
  * transformers.js has captured.
  */
@@ -101,11 +101,11 @@ const workerApi: WorkerApi = {
       runtime = await loadRuntime(options, webgpu);
       // Only now may transformers.js load: it captures the ORT registered above.
       if (options.ranker) {
-        const { loadPageRanker } = await import('../src/runtime/page-ranker');
+        const { loadPageRanker } = await import('../src/runtime/web/page-ranker');
         ranker = await loadPageRanker(runtime.ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad });
       }
       if (options.fuser) {
-        const { loadPageFuser } = await import('../src/runtime/fuser-page');
+        const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
         fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad });
       }
     });

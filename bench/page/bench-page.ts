@@ -2,10 +2,10 @@
 // drives it through `window.bench`. Raw throughput runs in a dedicated worker per thread
 // count; loads and `rank` go through the library's public API (createBlender), as a page would.
 import { createBlender, type BrowserBlender, type Dtype, type RankOptions } from '../../src/client/index';
-import { probeWebGpu } from '../../src/runtime/webgpu-probe';
+import { probeWebGpu } from '../../src/runtime/web/webgpu-probe';
 import { timeIdbRead } from './idb-read';
-import { ModelStore } from '../../src/runtime/model-store';
-import { indexedDbStorage } from '../../src/runtime/idb-storage';
+import { ModelStore } from '../../src/runtime/web/model-store';
+import { indexedDbStorage } from '../../src/runtime/web/idb-storage';
 import type { CompareReply, CompareRequest, ThroughputReply, ThroughputRequest, WarmPhasesReply, WarmPhasesRequest } from './protocol';
 
 let blender: BrowserBlender | null = null;

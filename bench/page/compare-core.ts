@@ -3,7 +3,7 @@
 // every variant alike. The ORT
 // module is passed in, so the same code times the page's build (asyncify, WebGPU-capable)
 // and onnxruntime-web's plain WASM build.
-import { createRankerSession, type OrtModuleLike, type RankerSession } from '../../src/runtime/ort-sessions';
+import { createRankerSession, type OrtModuleLike, type RankerSession } from '../../src/runtime/common/ort-sessions';
 import { packRows } from '../lib/rows.mjs';
 import type { CompareReply, CompareRequest } from './protocol';
 

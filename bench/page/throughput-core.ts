@@ -1,6 +1,6 @@
 // Times benchmark cases on one ranker session of the page runtime's ORT, through the
 // runtime's own session factory, so what is timed is what the library runs.
-import { createRankerSession, type OrtModuleLike } from '../../src/runtime/ort-sessions';
+import { createRankerSession, type OrtModuleLike } from '../../src/runtime/common/ort-sessions';
 import { timeCases } from '../lib/timed-cases.mjs';
 import type { ThroughputReply, ThroughputRequest } from './protocol';
 

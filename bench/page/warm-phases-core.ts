@@ -3,7 +3,7 @@
 // into one buffer, hashed (sha256, WebCrypto), the session created, a first and a timed run.
 // A variant can hash while the session is created (`overlapHash`) or change session options.
 import { createStore, get, getMany } from 'idb-keyval';
-import { createRankerSession, type OrtModuleLike, type OrtSessionOptions } from '../../src/runtime/ort-sessions';
+import { createRankerSession, type OrtModuleLike, type OrtSessionOptions } from '../../src/runtime/common/ort-sessions';
 import { packRows } from '../lib/rows.mjs';
 import type { WarmPhasesReply, WarmPhasesRequest } from './protocol';
 

@@ -19,19 +19,19 @@ import type {
   RankWithRefOptions,
 } from '../engine/types';
 import { checkFunctionOption, checkSignalOption } from '../engine/validate';
-import type { Dtype, PageDevice } from '../runtime/backend-choice';
-import type { CachedModel, StoreUsage } from '../runtime/model-store';
+import type { Dtype, PageDevice } from '../runtime/web/backend-choice';
+import type { CachedModel, StoreUsage } from '../runtime/web/model-store';
 import type { BrowserInfo, EngineMethod, LoadEvent, WireCreateOptions } from './protocol';
 import { nameUncloneable } from './uncloneable';
 import { unwrap, WorkerConnection, type WorkerFactory } from './worker-connection';
 
 export * from '../engine/index';
 export type { BrowserInfo, LoadEvent, LoadedModelInfo } from './protocol';
-export type { RuntimeInfo } from '../runtime/runtime-info';
-export type { WebGpuProbe, WebGpuAdapterInfo } from '../runtime/webgpu-probe';
-export type { WasmThreads } from '../runtime/wasm-threads';
-export type { PageDevice, Dtype } from '../runtime/backend-choice';
-export type { CachedModel, StoreUsage } from '../runtime/model-store';
+export type { RuntimeInfo } from '../runtime/web/runtime-info';
+export type { WebGpuProbe, WebGpuAdapterInfo } from '../runtime/web/webgpu-probe';
+export type { WasmThreads } from '../runtime/web/wasm-threads';
+export type { PageDevice, Dtype } from '../runtime/web/backend-choice';
+export type { CachedModel, StoreUsage } from '../runtime/web/model-store';
 
 export interface BrowserBlenderOptions {
   /** URL of a ranker model folder (relative to the page or absolute), or null for none. */

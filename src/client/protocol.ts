@@ -5,9 +5,9 @@
  */
 import type { BlenderErrorCode } from '../engine/errors';
 import type { Ranker } from '../engine/types';
-import type { PageDevice, Dtype } from '../runtime/backend-choice';
-import type { CachedModel, StoreEvent, StoreUsage } from '../runtime/model-store';
-import type { RuntimeInfo } from '../runtime/runtime-info';
+import type { PageDevice, Dtype } from '../runtime/web/backend-choice';
+import type { CachedModel, StoreEvent, StoreUsage } from '../runtime/web/model-store';
+import type { RuntimeInfo } from '../runtime/web/runtime-info';
 
 /** Engine methods the worker runs on the page's behalf. */
 export type EngineMethod = keyof Ranker | 'fuse' | 'rankAndFuse';

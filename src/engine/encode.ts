@@ -4,7 +4,7 @@ import type { PairRankerConfig } from './types';
 /**
  * Text -> content ids as PLAIN text: normalizer, pre-tokenizer and model only. No added-token
  * or special-token matching (a literal "<|source|>" or "[CLS]" in user text is ordinary
- * characters) and no specials added. src/runtime/tokenizer.ts implements it.
+ * characters) and no specials added. src/runtime/common/tokenizer.ts implements it.
  */
 export interface ContentTokenizer {
   /**

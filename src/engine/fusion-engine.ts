@@ -16,7 +16,7 @@ import {
   checkStringList,
 } from './validate';
 
-/** What the engine needs from a loaded seq2seq model (src/runtime/fuser.ts provides it). */
+/** What the engine needs from a loaded seq2seq model (src/runtime/common/fuser.ts provides it). */
 export interface FuserGenerator {
   /**
    * One decoder sequence per encoder row (start token first). `onToken(row, token)` reports

@@ -6,7 +6,7 @@ import type { ComputeProgress } from './types';
 
 /**
  * The ranker model as the engine sees it: int64 [batch, seqLength] ids and mask (row-major)
- * -> float32 [batch] logits, logit > 0 meaning candidate 1 is better. src/runtime/ort-sessions.ts
+ * -> float32 [batch] logits, logit > 0 meaning candidate 1 is better. src/runtime/common/ort-sessions.ts
  * implements it on onnxruntime (node or web); tests may fake it.
  */
 export interface PairModel {

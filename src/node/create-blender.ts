@@ -5,10 +5,10 @@ import { bestOfN } from '../engine/best-of-n';
 import { throwIfAborted } from '../engine/pair-scorer';
 import { rankAndFuse } from '../engine/rank-and-fuse';
 import type { BestOfNOptions, BestOfNResult, Blender, FuseOptions, RankAndFuseOptions, RankAndFuseResult, Ranker, RankerInfo } from '../engine/types';
-import type { LoadedFuser } from '../runtime/fuser';
-import { loadRanker, type LoadedRanker } from '../runtime/model-files';
-import { diskModelFiles } from './disk-model-files';
-import { loadNodeFuser } from './node-fuser';
+import type { LoadedFuser } from '../runtime/common/fuser';
+import { loadRanker, type LoadedRanker } from '../runtime/common/model-files';
+import { diskModelFiles } from '../runtime/node/disk-model-files';
+import { loadNodeFuser } from '../runtime/node/node-fuser';
 import { resolveNodeOptions, type NodeBlenderOptions } from './node-blender-options';
 
 export interface NodeBlenderInfo {

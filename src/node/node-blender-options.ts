@@ -1,6 +1,6 @@
 import { BlenderError } from '../engine/errors';
 import { checkIntegerOption, checkOptions, checkSignalOption } from '../engine/validate';
-import type { Dtype } from '../runtime/backend-choice';
+import type { Dtype } from '../runtime/web/backend-choice';
 
 export type NodeDevice = 'auto' | 'cpu';
 export type NodeDtype = Dtype | 'auto';

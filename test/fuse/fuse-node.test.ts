@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FusionEngine, type FuserGenerator } from '../../src/engine/fusion-engine';
 import { createBlender, isBlenderError, topK } from '../../src/node';
-import { loadNodeFuser } from '../../src/node/node-fuser';
+import { loadNodeFuser } from '../../src/runtime/node/node-fuser';
 import { goldens, TINY_FUSER, TINY_PAIRRM, withinLimit } from './fuser-goldens';
 
 const blender = createBlender({ ranker: TINY_PAIRRM, fuser: TINY_FUSER, threads: 1 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
 import { buildFusePrompt, FUSE_INSTRUCTION, fusePromptText, readFuserConfig, type FuseTokenizer } from '../../src/engine/fuse-prompt';
-import { loadNodeFuser } from '../../src/node/node-fuser';
+import { loadNodeFuser } from '../../src/runtime/node/node-fuser';
 import { goldens, overLimit, TINY_FUSER, withinLimit } from './fuser-goldens';
 
 const loaded = loadNodeFuser(TINY_FUSER, 'fp32', 1);

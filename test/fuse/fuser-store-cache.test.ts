@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fuserFiles, loadFuser } from '../../src/runtime/fuser';
-import { folderBytesCache, serveOnlyFrom } from '../../src/runtime/fuser-store-cache';
-import { ModelStore } from '../../src/runtime/model-store';
+import { fuserFiles, loadFuser } from '../../src/runtime/common/fuser';
+import { folderBytesCache, serveOnlyFrom } from '../../src/runtime/web/fuser-store-cache';
+import { ModelStore } from '../../src/runtime/web/model-store';
 import { goldens, TINY_FUSER, withinLimit } from './fuser-goldens';
 
 const MODEL = 'https://models.test/tiny-fuser';

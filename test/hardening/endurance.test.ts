@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlender, type NodeBlender } from '../../src/node';
-import { createRankerSession, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/ort-sessions';
+import { createRankerSession, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/common/ort-sessions';
 
 // A full collection before each reading, so garbage not yet collected is not counted as growth.
 setFlagsFromString('--expose-gc');

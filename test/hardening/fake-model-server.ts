@@ -4,7 +4,7 @@
  * with its Range header, so tests can tell what was asked for again.
  */
 import { createHash } from 'node:crypto';
-import type { FetchInit, KeyValueStorage, ModelManifest } from '../../src/runtime/model-store';
+import type { FetchInit, KeyValueStorage, ModelManifest } from '../../src/runtime/web/model-store';
 
 export const MODEL = 'https://models.example/tiny';
 

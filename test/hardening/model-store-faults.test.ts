@@ -4,7 +4,7 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
-import { ModelStore, type KeyValueStorage, type ModelStoreDeps, type StoreEvent } from '../../src/runtime/model-store';
+import { ModelStore, type KeyValueStorage, type ModelStoreDeps, type StoreEvent } from '../../src/runtime/web/model-store';
 import { bytesOf, fakeLocks, fakeModelServer, memoryStorage, MODEL, sha256, unavailableStorage } from './fake-model-server';
 
 const WEIGHTS = 'onnx/model.onnx';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { generateSeq2Seq } from '../../src/runtime/seq2seq-generate';
+import { generateSeq2Seq } from '../../src/runtime/common/seq2seq-generate';
 import { emptyPast, int64, loadSeq2Seq, maxAbsDiff, openSession, presentsAsPast } from './fuser-t5-session';
 
 const FIXTURE = resolve(__dirname, '../fixtures/oracle-t5');

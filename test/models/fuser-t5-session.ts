@@ -2,7 +2,7 @@
 // transformers.js that reads only from disk.
 import * as ort from 'onnxruntime-node';
 import { AutoModelForSeq2SeqLM, AutoTokenizer, env } from '@huggingface/transformers';
-import type { Seq2SeqModel } from '../../src/runtime/seq2seq-generate';
+import type { Seq2SeqModel } from '../../src/runtime/common/seq2seq-generate';
 
 export function openSession(path: string): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });

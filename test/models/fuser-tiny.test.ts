@@ -1,12 +1,12 @@
 // The bundled tiny fuser in transformers.js (Node, from disk, fp32) must reproduce the
 // goldens that torch made (tools/fuser/goldens.py): the tokenizer's prompt ids, and every
-// greedy and 4-beam generation token for token, through src/runtime/seq2seq-generate.ts
+// greedy and 4-beam generation token for token, through src/runtime/common/seq2seq-generate.ts
 // (and, for greedy, through transformers.js's own generate()).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { generateSeq2Seq } from '../../src/runtime/seq2seq-generate';
+import { generateSeq2Seq } from '../../src/runtime/common/seq2seq-generate';
 import { loadSeq2Seq, loadTokenizer } from './fuser-t5-session';
 
 const FOLDER = resolve(__dirname, '../../public/models/tiny-fuser');

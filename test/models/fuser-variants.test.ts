@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSeq2Seq } from '../../src/runtime/seq2seq-generate';
+import { generateSeq2Seq } from '../../src/runtime/common/seq2seq-generate';
 import { loadSeq2Seq } from './fuser-t5-session';
 
 const FOLDER = resolve(__dirname, '../../public/models/tiny-fuser');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlainTextTokenizer } from '../../src/runtime/tokenizer';
+import { createPlainTextTokenizer } from '../../src/runtime/common/tokenizer';
 import { tinyRows } from './tiny-model';
 
 // A hand-made DeBERTa-v3-style Unigram tokenizer: specials in the vocabulary (score 0, the

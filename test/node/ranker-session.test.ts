@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
 import { packBatch } from '../../src/engine/pair-scorer';
-import { createRankerSession, rankerFile, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/ort-sessions';
+import { createRankerSession, rankerFile, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/common/ort-sessions';
 
 // The oracle PairRM exported by the model tooling, with rows and logits from Hugging Face's
 // own DeBERTa-v2 code (test/fixtures/oracle-pairrm, see /work/shared/oracle/README.md).

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createBlender, type NodeBlenderOptions } from '../../src/node';
 import { PairRowBuilder } from '../../src/engine/encode';
 import { readPairRankerConfig } from '../../src/engine/pair-config';
-import { createPlainTextTokenizer } from '../../src/runtime/tokenizer';
+import { createPlainTextTokenizer } from '../../src/runtime/common/tokenizer';
 
 export const TINY_PAIRRM = 'public/models/tiny-pairrm';
 

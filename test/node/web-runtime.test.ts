@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { RankingEngine } from '../../src/engine/engine';
-import { createRankerSession, rankerFile } from '../../src/runtime/ort-sessions';
+import { createRankerSession, rankerFile } from '../../src/runtime/common/ort-sessions';
 import { goldens } from '../models/pairrm-golden';
 import { TINY_PAIRRM, tinyRows } from './tiny-model';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
-import { chooseBackend, type BackendRequest, type Dtype } from '../../src/runtime/backend-choice';
-import type { WebGpuProbe } from '../../src/runtime/webgpu-probe';
+import { chooseBackend, type BackendRequest, type Dtype } from '../../src/runtime/web/backend-choice';
+import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 
 const ALL: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const noAdapter: WebGpuProbe = { available: false, reason: 'no WebGPU adapter (requestAdapter() returned null)' };

@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
-import { ModelStore, type StoreEvent } from '../../src/runtime/model-store';
+import { ModelStore, type StoreEvent } from '../../src/runtime/web/model-store';
 import { bytesOf, memoryStorage, MODEL, sha256 } from '../hardening/fake-model-server';
 
 /** A server with a model folder; records every request and can be told to misbehave. */

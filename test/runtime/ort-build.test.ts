@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, type Dtype, type PageDevice } from '../../src/runtime/backend-choice';
-import { chooseOrtBuild, type OrtBuildRequest } from '../../src/runtime/ort-build';
-import type { WebGpuProbe } from '../../src/runtime/webgpu-probe';
+import { chooseBackend, type Dtype, type PageDevice } from '../../src/runtime/web/backend-choice';
+import { chooseOrtBuild, type OrtBuildRequest } from '../../src/runtime/web/ort-build';
+import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 
 const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const DEVICES: PageDevice[] = ['auto', 'webgpu', 'wasm'];

@@ -2,7 +2,7 @@
 // it), and a runtime that cannot start never fails the load from there.
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { startOrtRuntime, type OrtModuleLike, type OrtSessionLike } from '../../src/runtime/ort-sessions';
+import { startOrtRuntime, type OrtModuleLike, type OrtSessionLike } from '../../src/runtime/common/ort-sessions';
 
 describe('startOrtRuntime', () => {
   it('opens a session on its few-byte graph with the given provider, and releases it', async () => {

@@ -7,10 +7,10 @@ import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { LoadEvent } from '../../src/client/protocol';
 import { isBlenderError } from '../../src/engine/errors';
-import { ModelStore } from '../../src/runtime/model-store';
-import type { OrtModuleLike, OrtSessionLike, OrtSessionOptions } from '../../src/runtime/ort-sessions';
-import { loadPageRanker } from '../../src/runtime/page-ranker';
-import type { WebGpuProbe } from '../../src/runtime/webgpu-probe';
+import { ModelStore } from '../../src/runtime/web/model-store';
+import type { OrtModuleLike, OrtSessionLike, OrtSessionOptions } from '../../src/runtime/common/ort-sessions';
+import { loadPageRanker } from '../../src/runtime/web/page-ranker';
+import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 
 const MODEL_DIR = 'public/models/tiny-pairrm';
 const URL_BASE = 'https://example.test/models/tiny-pairrm';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseWasmThreads, MAX_WASM_THREADS } from '../../src/runtime/wasm-threads';
+import { chooseWasmThreads, MAX_WASM_THREADS } from '../../src/runtime/web/wasm-threads';
 
 describe('chooseWasmThreads', () => {
   it('runs 1 thread and says why when the page is not cross-origin isolated', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { probeWebGpu } from '../../src/runtime/webgpu-probe';
+import { probeWebGpu } from '../../src/runtime/web/webgpu-probe';
 
 function fakeAdapter(features: string[], info: Record<string, unknown>) {
   return { features: new Set(features), limits: { maxBufferSize: 1 << 30 }, info };

@@ -2,7 +2,7 @@
  * Which backend and dtype a model runs with in a page, and why. Pure: the WebGPU probe
  * and the model's variants come in, a decision with a human-readable reason comes out.
  */
-import { BlenderError } from '../engine/errors';
+import { BlenderError } from '../../engine/errors';
 import type { WebGpuProbe } from './webgpu-probe';
 
 export type PageDevice = 'auto' | 'webgpu' | 'wasm';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
-import { BlenderError } from '../engine/errors';
-import type { Dtype } from '../runtime/backend-choice';
-import { fuserFiles, loadFuser, type LoadedFuser } from '../runtime/fuser';
+import { BlenderError } from '../../engine/errors';
+import type { Dtype } from '../web/backend-choice';
+import { fuserFiles, loadFuser, type LoadedFuser } from '../common/fuser';
 import { existsSync } from 'node:fs';
 
 /**

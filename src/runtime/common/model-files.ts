@@ -3,12 +3,12 @@
  * worker reads them from its model store. The host supplies the files and the ORT module;
  * this file turns them into a ready RankingEngine.
  */
-import { ENGINE_DEFAULTS, type RunDefaults } from '../engine/call-options';
-import { RankingEngine } from '../engine/engine';
-import { BlenderError } from '../engine/errors';
-import { readPairRankerConfig } from '../engine/pair-config';
-import type { PairRankerConfig } from '../engine/types';
-import type { Dtype } from './backend-choice';
+import { ENGINE_DEFAULTS, type RunDefaults } from '../../engine/call-options';
+import { RankingEngine } from '../../engine/engine';
+import { BlenderError } from '../../engine/errors';
+import { readPairRankerConfig } from '../../engine/pair-config';
+import type { PairRankerConfig } from '../../engine/types';
+import type { Dtype } from '../web/backend-choice';
 import { createRankerSession, rankerFile, type OrtModuleLike, type OrtSessionOptions, type RankerSession } from './ort-sessions';
 import { createPlainTextTokenizer } from './tokenizer';
 

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
-import { BlenderError } from '../engine/errors';
-import type { ModelFiles } from '../runtime/model-files';
+import { BlenderError } from '../../engine/errors';
+import type { ModelFiles } from '../common/model-files';
 
 /** A model folder on disk; a relative folder is resolved against the current directory. */
 export function diskModelFiles(folder: string): ModelFiles {

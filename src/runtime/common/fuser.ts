@@ -1,14 +1,14 @@
 /**
  * Loading GenFuser (a Flan-T5 export in transformers.js's layout) with transformers.js,
  * whatever hosts it: Node reads the folder from disk, the page's worker serves the files
- * from its model store (src/runtime/fuser-store-cache.ts). The host sets transformers.js's
+ * from its model store (src/runtime/web/fuser-store-cache.ts). The host sets transformers.js's
  * `env` (where files may come from) before calling this.
  */
 import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
-import { BlenderError } from '../engine/errors';
-import { readFuserConfig, type FuseTokenizer } from '../engine/fuse-prompt';
-import { FusionEngine, type FuserGenerator } from '../engine/fusion-engine';
-import type { Dtype } from './backend-choice';
+import { BlenderError } from '../../engine/errors';
+import { readFuserConfig, type FuseTokenizer } from '../../engine/fuse-prompt';
+import { FusionEngine, type FuserGenerator } from '../../engine/fusion-engine';
+import type { Dtype } from '../web/backend-choice';
 import { seq2seqGenerator } from './fuser-generator';
 import type { Seq2SeqModel } from './seq2seq-generate';
 
@@ -46,10 +46,10 @@ export function fuserFiles(dtype: Dtype): string[] {
 /**
  * transformers.js's device options. In pages the execution provider is named directly
  * and the device left blank per graph: with an onnxruntime registered through
- * `Symbol.for('onnxruntime')` (src/runtime/ort-web.ts), transformers.js 4.3 knows no
+ * `Symbol.for('onnxruntime')` (src/runtime/web/ort-web.ts), transformers.js 4.3 knows no
  * supported device and rejects every device name, while a blank device (per graph, so
  * its default does not apply) lets the given executionProviders through. The cost: it
- * does not keep WebGPU's key/value outputs on the GPU (src/runtime/seq2seq-generate.ts
+ * does not keep WebGPU's key/value outputs on the GPU (src/runtime/common/seq2seq-generate.ts
  * handles both).
  */
 function deviceOptions(options: FuserLoadOptions): Record<string, unknown> {

@@ -46,7 +46,7 @@ export function serveOnlyFrom(cache: ResponseCache): () => void {
   env.allowLocalModels = false;
   env.useBrowserCache = false;
   env.useFSCache = false;
-  // ORT's wasm is the page's own (src/runtime/ort-web.ts): not fetched again through here.
+  // ORT's wasm is the page's own (src/runtime/web/ort-web.ts): not fetched again through here.
   env.useWasmCache = false;
   env.useCustomCache = true;
   env.customCache = cache;

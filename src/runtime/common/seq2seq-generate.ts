@@ -16,7 +16,7 @@
  * decoder itself for beam counts of a few.
  */
 import { Tensor } from '@huggingface/transformers';
-import { createSearch, type SamplingConfig, type SearchConfig } from '../engine/beam-search';
+import { createSearch, type SamplingConfig, type SearchConfig } from '../../engine/beam-search';
 
 /** The part of a transformers.js seq2seq model this module uses. */
 export interface Seq2SeqModel {

@@ -8,8 +8,8 @@
  *   which is the earliest point they are visible outside the search (the last token
  *   arrives with the result).
  */
-import type { FuserGenerator } from '../engine/fusion-engine';
-import { yieldToHost } from '../engine/yield-to-host';
+import type { FuserGenerator } from '../../engine/fusion-engine';
+import { yieldToHost } from '../../engine/yield-to-host';
 import { generateSeq2Seq, type Seq2SeqModel } from './seq2seq-generate';
 
 export function seq2seqGenerator(model: Seq2SeqModel): FuserGenerator {

@@ -5,12 +5,12 @@
  * and a warm-up pass so `info()` can report the first run's time. A graph read from the
  * cache is hashed while its session is created; the session is used only once it matched.
  */
-import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
+import type { LoadedModelInfo, LoadEvent } from '../../client/protocol';
 import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
 import { openWithFallback, warmUp } from './backend-fallback';
-import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from './model-files';
+import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from '../common/model-files';
 import type { ModelStore, PendingFile, StoreEvent } from './model-store';
-import { startOrtRuntime, type OrtModuleLike } from './ort-sessions';
+import { startOrtRuntime, type OrtModuleLike } from '../common/ort-sessions';
 import type { WebGpuProbe } from './webgpu-probe';
 
 export interface PageRankerRequest {

@@ -3,8 +3,8 @@
  * WebGPU to WASM when WebGPU cannot load or run it, keeping the reason. Shared by the
  * page's ranker and fuser.
  */
-import type { LoadEvent } from '../client/protocol';
-import { isBlenderError } from '../engine/errors';
+import type { LoadEvent } from '../../client/protocol';
+import { isBlenderError } from '../../engine/errors';
 import { chooseBackend, type BackendChoice, type Dtype, type PageDevice } from './backend-choice';
 import type { WebGpuProbe } from './webgpu-probe';
 

@@ -5,8 +5,8 @@
  *
  * transformers.js takes the instance registered at `Symbol.for('onnxruntime')` when its
  * module is evaluated, and keeps it. So `loadOrt` must settle before anything imports
- * `@huggingface/transformers` (in the worker: src/runtime/page-ranker.ts and
- * src/runtime/fuser-page.ts are imported dynamically, after it).
+ * `@huggingface/transformers` (in the worker: src/runtime/web/page-ranker.ts and
+ * src/runtime/web/page-fuser.ts are imported dynamically, after it).
  */
 import type * as OrtTypes from 'onnxruntime-web';
 import * as webgpuOrt from 'onnxruntime-web/webgpu';

@@ -15,7 +15,7 @@
  * Every dependency (key-value storage, fetch, crypto, the StorageManager, the lock, timers)
  * is injected, so this logic runs unchanged in Node tests with in-memory fakes.
  */
-import { BlenderError } from '../engine/errors';
+import { BlenderError } from '../../engine/errors';
 
 export interface ManifestFile {
   path: string;

@@ -12,13 +12,13 @@
  *   symbols. transformers.js would otherwise match "[CLS]" in text to the [CLS] piece (score
  *   0, the best there is).
  *
- * In the worker, import this module only after `loadOrt()` (src/runtime/ort-web.ts) has
+ * In the worker, import this module only after `loadOrt()` (src/runtime/web/ort-web.ts) has
  * settled: transformers.js must find the page's onnxruntime-web instance when it loads.
  */
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import type { ContentTokenizer } from '../engine/encode';
-import { BlenderError } from '../engine/errors';
-import { tokenPrefix } from '../engine/text-prefix';
+import type { ContentTokenizer } from '../../engine/encode';
+import { BlenderError } from '../../engine/errors';
+import { tokenPrefix } from '../../engine/text-prefix';
 
 /** The members of @huggingface/tokenizers' Tokenizer the plain-text path uses. */
 interface TokenizerCore {

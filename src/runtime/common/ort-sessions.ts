@@ -3,9 +3,9 @@
  * (onnxruntime-node in Node, onnxruntime-web in the worker), so this file imports no runtime:
  * it only describes the few members it uses, which both packages provide.
  */
-import { BlenderError } from '../engine/errors';
-import type { PairModel } from '../engine/pair-scorer';
-import type { Dtype } from './backend-choice';
+import { BlenderError } from '../../engine/errors';
+import type { PairModel } from '../../engine/pair-scorer';
+import type { Dtype } from '../web/backend-choice';
 
 export interface OrtTensorLike {
   readonly data: unknown;

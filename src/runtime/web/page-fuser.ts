@@ -1,14 +1,14 @@
 /**
  * Loads GenFuser inside the page's worker on the ranker's backend rules: the files through
  * the model store (cache or network, verified), the backend and dtype from the WebGPU probe
- * and the folder's variants (src/runtime/backend-choice.ts), a warm-up generation step, and
+ * and the folder's variants (src/runtime/web/backend-choice.ts), a warm-up generation step, and
  * for `auto` a fallback to WASM when WebGPU cannot load or run the model (reason kept).
  */
-import type { LoadedModelInfo, LoadEvent } from '../client/protocol';
-import { BlenderError } from '../engine/errors';
+import type { LoadedModelInfo, LoadEvent } from '../../client/protocol';
+import { BlenderError } from '../../engine/errors';
 import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
 import { openWithFallback, warmUp } from './backend-fallback';
-import { fuserFiles, loadFuser, type LoadedFuser } from './fuser';
+import { fuserFiles, loadFuser, type LoadedFuser } from '../common/fuser';
 import { folderBytesCache, serveOnlyFrom } from './fuser-store-cache';
 import type { ModelStore } from './model-store';
 import type { WebGpuProbe } from './webgpu-probe';

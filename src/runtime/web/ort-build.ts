@@ -8,7 +8,7 @@
  * - `webgpu`: the WebGPU-capable build (`onnxruntime-web/webgpu`,
  *   `ort-wasm-simd-threaded.asyncify.wasm`), which also has the WASM execution provider.
  *
- * A worker loads one build, once, before transformers.js captures it (src/runtime/ort-web.ts),
+ * A worker loads one build, once, before transformers.js captures it (src/runtime/web/ort-web.ts),
  * so the choice is made before any model's variants are known.
  */
 import { chooseBackend, type Dtype, type PageDevice } from './backend-choice';
