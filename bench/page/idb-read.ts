@@ -1,6 +1,6 @@
 // Reads a cached model file's bytes straight back from the model store's IndexedDB (no
 // verification, no session): the floor a warm load is compared with. Key layout as in
-// src/runtime/web/model-store.ts.
+// src/runtime/web/chunked-cache.ts.
 import { createStore, get, getMany } from 'idb-keyval';
 
 export interface IdbReadTimes {

@@ -20,7 +20,7 @@ import type {
 } from '../engine/types';
 import { checkFunctionOption, checkSignalOption } from '../engine/validate';
 import type { Dtype, PageDevice } from '../runtime/web/backend-choice';
-import type { CachedModel, StoreUsage } from '../runtime/web/model-store';
+import type { ModelCache } from './model-cache';
 import type { BrowserInfo, EngineMethod, LoadEvent, WireCreateOptions } from './protocol';
 import { nameUncloneable } from './uncloneable';
 import { unwrap, WorkerConnection, type WorkerFactory } from './worker-connection';
@@ -32,6 +32,7 @@ export type { WebGpuProbe, WebGpuAdapterInfo } from '../runtime/web/webgpu-probe
 export type { WasmThreads } from '../runtime/web/wasm-threads';
 export type { PageDevice, Dtype } from '../runtime/web/backend-choice';
 export type { CachedModel, StoreUsage } from '../runtime/web/model-store';
+export { openModelCache, type ModelCache } from './model-cache';
 
 export interface BrowserBlenderOptions {
   /** URL of a ranker model folder (relative to the page or absolute), or null for none. */
@@ -49,14 +50,6 @@ export interface BrowserBlenderOptions {
    * its worker is stopped. Nothing half-downloaded is ever served from the cache.
    */
   signal?: AbortSignal;
-}
-
-/** The model cache in IndexedDB, shared by every blender of this origin. */
-export interface ModelCache {
-  list(): Promise<CachedModel[]>;
-  delete(model: string): Promise<void>;
-  clear(): Promise<void>;
-  usage(): Promise<StoreUsage>;
 }
 
 export interface BrowserBlender extends Blender<BrowserInfo> {

@@ -4,7 +4,8 @@
  * with its Range header, so tests can tell what was asked for again.
  */
 import { createHash } from 'node:crypto';
-import type { FetchInit, KeyValueStorage, ModelManifest } from '../../src/runtime/web/model-store';
+import type { KeyValueStorage } from '../../src/runtime/web/chunked-cache';
+import type { FetchInit, ModelManifest } from '../../src/runtime/web/manifest';
 
 export const MODEL = 'https://models.example/tiny';
 

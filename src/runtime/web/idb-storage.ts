@@ -5,7 +5,7 @@
  * the store loads models uncached and says why, instead of the worker failing as it starts.
  */
 import { del, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
-import type { KeyValueStorage } from './model-store';
+import type { KeyValueStorage } from './chunked-cache';
 
 export function indexedDbStorage(dbName: string, storeName: string): KeyValueStorage {
   let store: UseStore | null = null;

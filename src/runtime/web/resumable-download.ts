@@ -1,0 +1,235 @@
+/**
+ * One model file from the network, verified against its manifest entry before anyone sees
+ * it. A download that fails on the way (network error, 5xx, a stream cut short) is tried
+ * again with exponential backoff; what arrived before the failure is kept and only the rest
+ * is asked for with a Range request, unless the server answers with the whole file again.
+ */
+import { BlenderError } from '../../engine/errors';
+import { abortError, describeError, joinUrl, sha256Hex, signalInit, type ManifestFile, type ModelFetch } from './manifest';
+
+export interface RetryPolicy {
+  /** Tries per file in all, the first included. */
+  attempts: number;
+  /** Wait before the second try; it doubles for every further try, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export type DownloadEvent =
+  | {
+      stage: 'download';
+      model: string;
+      file: string;
+      /** Bytes of this file received so far, and its size from the manifest. */
+      loaded: number;
+      total: number;
+      /** Bytes of every file this load fetches, received so far and in all. */
+      overallLoaded: number;
+      overallTotal: number;
+    }
+  | {
+      /** A download failed on the way and is tried again after `delayMs`. */
+      stage: 'retry';
+      model: string;
+      file: string;
+      /** The attempt that failed (1 = the first). */
+      attempt: number;
+      delayMs: number;
+      /** Bytes already received, asked for again only from here (Range) when the server allows. */
+      resumeFrom: number;
+      reason: string;
+    };
+
+/** Bytes received by every file of one load, for its overall progress. */
+export interface OverallProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: DownloadEvent) => void;
+}
+
+export interface DownloaderDeps {
+  fetch: ModelFetch;
+  subtle: SubtleCrypto;
+  retry?: Partial<RetryPolicy>;
+  /** Waits between tries (tests replace it); rejects when `signal` fires. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
+/** Statuses worth another try: the server or a proxy may answer differently in a moment. */
+const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+interface Received {
+  bytes: Uint8Array;
+  loaded: number;
+}
+
+export class ResumableDownloader {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly deps: DownloaderDeps) {
+    this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+    this.sleep = deps.sleep ?? abortableSleep;
+  }
+
+  /** The verified bytes of `entry`; `overall` is shared by the files of one load. */
+  async download(model: string, entry: ManifestFile, overall: OverallProgress, options: DownloadOptions = {}): Promise<Uint8Array> {
+    const url = joinUrl(model, entry.path);
+    const received: Received = { bytes: new Uint8Array(entry.bytes), loaded: 0 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.fetchInto(model, entry, received, overall, options);
+        break;
+      } catch (error) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        if (!(error instanceof TransientFailure)) throw error;
+        if (attempt >= this.retry.attempts) {
+          throw (
+            error.finalError ??
+            new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${error.message} (${attempt} attempts)`, 'model', {
+              cause: error.cause,
+            })
+          );
+        }
+        const delayMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        options.onEvent?.({ stage: 'retry', model, file: entry.path, attempt, delayMs, resumeFrom: received.loaded, reason: error.message });
+        await this.sleep(delayMs, options.signal).catch((wait: unknown) => {
+          throw options.signal?.aborted ? abortError(options.signal) : wait;
+        });
+      }
+    }
+    const digest = await sha256Hex(this.deps.subtle, received.bytes);
+    if (digest !== entry.sha256) {
+      throw new BlenderError('INTEGRITY_MISMATCH', `${url} has sha256 ${digest}, its manifest lists ${entry.sha256}; nothing was stored`, 'model');
+    }
+    return received.bytes;
+  }
+
+  /** One try: fetches the file (or its rest, from `received.loaded`) into `received`. */
+  private async fetchInto(model: string, entry: ManifestFile, received: Received, overall: OverallProgress, options: DownloadOptions): Promise<void> {
+    const url = joinUrl(model, entry.path);
+    const resumeFrom = received.loaded;
+    let response: Response;
+    try {
+      response = await this.deps.fetch(url, {
+        ...signalInit(options.signal),
+        ...(resumeFrom > 0 ? { headers: { Range: `bytes=${resumeFrom}-` } } : {}),
+      });
+    } catch (error) {
+      throw new TransientFailure(describeError(error), error);
+    }
+    if (response.status === 416 && resumeFrom > 0) {
+      // Nothing past what we have: the server's file is shorter than the manifest says.
+      throw shortFile(url, resumeFrom, entry.bytes);
+    }
+    if (!response.ok) {
+      const why = `HTTP ${response.status}`;
+      if (TRANSIENT_STATUSES.has(response.status)) throw new TransientFailure(why);
+      throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: ${why}`, 'model');
+    }
+    if (resumeFrom > 0 && (response.status !== 206 || contentRangeStart(response) !== resumeFrom)) {
+      // The server sent the whole file (no Range support) or a range we did not ask for:
+      // start over from its first byte.
+      overall.loaded -= received.loaded;
+      received.loaded = 0;
+      if (response.status === 206) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new TransientFailure(`the server answered the range request with ${response.headers.get('content-range')}`);
+      }
+    }
+    if (!response.body) throw new BlenderError('DOWNLOAD_FAILED', `could not download ${url}: HTTP ${response.status} without a body`, 'model');
+    await this.readBody(response.body, url, model, entry, received, overall, options);
+  }
+
+  private async readBody(
+    body: ReadableStream<Uint8Array>,
+    url: string,
+    model: string,
+    entry: ManifestFile,
+    received: Received,
+    overall: OverallProgress,
+    options: DownloadOptions,
+  ): Promise<void> {
+    const reader = body.getReader();
+    const report = () =>
+      options.onEvent?.({
+        stage: 'download',
+        model,
+        file: entry.path,
+        loaded: received.loaded,
+        total: entry.bytes,
+        overallLoaded: overall.loaded,
+        overallTotal: overall.total,
+      });
+    report();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throw new TransientFailure(`the download broke off after ${received.loaded} bytes: ${describeError(error)}`, error);
+      }
+      if (chunk.done) {
+        if (received.loaded === entry.bytes) return;
+        // A body that ends early: a dropped connection looks like this where no length was
+        // promised. Ask for the rest; a server with nothing more answers 416.
+        throw new TransientFailure(
+          `the download ended after ${received.loaded} of ${entry.bytes} bytes`,
+          undefined,
+          shortFile(url, received.loaded, entry.bytes),
+        );
+      }
+      const { value } = chunk;
+      if (received.loaded + value.byteLength > received.bytes.byteLength) {
+        await reader.cancel().catch(() => undefined);
+        throw new BlenderError('INTEGRITY_MISMATCH', `${url} is larger than the ${entry.bytes} bytes its manifest lists; nothing was stored`, 'model');
+      }
+      received.bytes.set(value, received.loaded);
+      received.loaded += value.byteLength;
+      overall.loaded += value.byteLength;
+      report();
+    }
+  }
+}
+
+/** A failure that another try may not repeat (network error, 5xx, a broken stream). */
+class TransientFailure extends Error {
+  constructor(
+    message: string,
+    cause?: unknown,
+    /** What to report when no try is left (default: DOWNLOAD_FAILED). */
+    readonly finalError?: BlenderError,
+  ) {
+    super(message, { cause });
+  }
+}
+
+function shortFile(url: string, bytes: number, listed: number): BlenderError {
+  return new BlenderError('INTEGRITY_MISMATCH', `${url} has ${bytes} bytes, its manifest lists ${listed}; nothing was stored`, 'model');
+}
+
+/** The first byte of a 206 response (`Content-Range: bytes 100-199/200`), or -1. */
+function contentRangeStart(response: Response): number {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range')?.trim() ?? '');
+  return match ? Number(match[1]) : -1;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
