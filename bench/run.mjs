@@ -53,7 +53,9 @@ log(`model ${model.relative}: ${model.layers} layers x ${model.hidden}, vocab ${
 const count = tokenCounter(model.dir);
 const typical = rankTexts(count, plan.rankTypical.n, plan.rankTypical.sourceTokens, plan.rankTypical.candidateTokens);
 const padId = model.config.pad_token_id;
-const results = { model: { ...model, config: undefined }, small: small && { relative: small.relative, layers: small.layers }, node: [], chromium: { wasm: [], webgpu: { status: 'not run', runs: [] }, loads: [], rankTypical: null }, ran: [] };
+// The model's folder relative to the repository root (openModel requires it inside): results.json
+// is committed, and an absolute path would name the machine that ran it.
+const results = { model: { ...model, dir: model.relative, config: undefined }, small: small && { relative: small.relative, layers: small.layers }, node: [], chromium: { wasm: [], webgpu: { status: 'not run', runs: [] }, loads: [], rankTypical: null }, ran: [] };
 let chromium = null;
 const browser = async (forModel) => {
   chromium ??= await startChromiumBench(log);
@@ -93,8 +95,9 @@ async function runJobCases(job, cases) {
     results.node.push({ ...out, ...scale });
     measured = spentMs(cases, out.results);
   } else if (job.kind === 'torch' || job.kind === 'torchInstalled') {
-    // Tuned: OpenBLAS and OMP_WAIT_POLICY=PASSIVE (ENVIRONMENT.md). As installed: Debian's
-    // reference BLAS (libblas3) and OpenMP's default busy-waiting.
+    // Tuned: OpenBLAS and OMP_WAIT_POLICY=PASSIVE (torch's OpenMP threads otherwise busy-wait
+    // against OpenBLAS's, 1.6-4x slower on 2 cores). As installed: Debian's reference BLAS
+    // (libblas3, ~40x slower GEMMs) and OpenMP's default busy-waiting.
     const env =
       job.kind === 'torch'
         ? { OMP_WAIT_POLICY: 'PASSIVE', LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' }
