@@ -7,8 +7,8 @@ MatMul / Gemm with a constant 2-D weight W[K, N] become, by default (per-row act
     acc = MatMulInteger(A_q, W_q, 0, w_zp) - a_zp * colsum(W_q - w_zp)   # exact int32
     Y = Cast(acc) * (a_scale * w_scale)
 so every row (token) is quantized on its own and a row's output never depends on the
-other rows of the batch, padding included (REFERENCE.md: results must not depend on
-batching). `per_row_activations=False` gives onnxruntime's quantize_dynamic scheme
+other rows of the batch, padding included (docs/reference.md §7.1: results must not depend
+on batching). `per_row_activations=False` gives onnxruntime's quantize_dynamic scheme
 instead: one DynamicQuantizeLinear scale for the whole tensor (cheaper, batch-dependent).
 W_q is symmetric per output column (w_scale[N]). W_q is stored as uint8 with a zero
 point of 128 (value = (q - 128) * scale): mathematically the symmetric int8 scheme, but

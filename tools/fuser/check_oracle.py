@@ -1,7 +1,12 @@
 """Checks tools/fuser/model.py (and optionally an ONNX export of it) against the
-oracle in /work/shared/oracle/t5: outputs of Hugging Face's own T5 code.
+oracle: outputs of Hugging Face's own T5 code on a tiny random-weight checkpoint. Both are
+committed: the checkpoint (config.json, model.safetensors) in
+test/fixtures/oracle-checkpoints/t5, the outputs in test/fixtures/oracle-t5/oracle-cases.json
+(see test/fixtures/oracle-checkpoints/README.md).
 
-  /usr/bin/python3 tools/fuser/check_oracle.py [--oracle DIR] [--onnx EXPORTED_DIR]
+  /usr/bin/python3 tools/fuser/check_oracle.py [--oracle DIR] [--cases FILE] [--onnx EXPORTED_DIR]
+
+--cases defaults to DIR/cases.json when DIR has one, else to the committed outputs.
 
 Torch: encoder states (atol 1e-4), teacher-forced logits (atol 1e-3 as the oracle
 README suggests; we see ~1e-5), argmax ids and greedy ids (exact), and the bucket
@@ -24,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import greedy  # noqa: E402
 from model import bucket_table, load_t5, relative_position_bucket  # noqa: E402
 
-ORACLE = Path("/work/shared/oracle/t5")
+ROOT = Path(__file__).resolve().parents[2]
+ORACLE = ROOT / "test" / "fixtures" / "oracle-checkpoints" / "t5"
+CASES = ROOT / "test" / "fixtures" / "oracle-t5" / "oracle-cases.json"
 
 
 def check_buckets(cfg) -> None:
@@ -115,10 +122,12 @@ def past_inputs(layers: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--oracle", type=Path, default=ORACLE)
+    parser.add_argument("--cases", type=Path, help="the oracle's expected outputs (cases.json)")
     parser.add_argument("--onnx", type=Path, help="a folder written by export.py from the oracle checkpoint")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    cases = json.loads((args.oracle / "cases.json").read_text())["cases"]
+    cases_path = args.cases or (args.oracle / "cases.json" if (args.oracle / "cases.json").exists() else CASES)
+    cases = json.loads(cases_path.read_text())["cases"]
     model = load_t5(args.oracle)
     check_buckets(model.config)
     print(f"torch: oracle reproduced, max abs diff {check_torch(model, cases):.2e}")

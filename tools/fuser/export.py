@@ -57,7 +57,7 @@ def write_config(cfg: T5Config, hf_config: dict, out: Path, limits: dict, chunks
         "model_type": "t5", "architectures": ["T5ForConditionalGeneration"], "is_encoder_decoder": True,
         "use_cache": True, "num_decoder_layers": cfg.num_decoder_layers,
         "dense_act_fn": "gelu_new", "is_gated_act": True,
-        # GenFuser prompt limits (REFERENCE.md section 5), read by the engine.
+        # GenFuser prompt limits (docs/reference.md §5, docs/model-folder.md §3), read by the engine.
         "source_max_tokens": limits["source_max_tokens"], "candidate_max_tokens": limits["candidate_max_tokens"],
     })
     if chunks:

@@ -1,4 +1,4 @@
-"""test/golden/fuser.json: GenFuser prompts built per REFERENCE.md section 5 for the tiny
+"""test/golden/fuser.json: GenFuser prompts built per docs/reference.md §5 for the tiny
 fuser's limits, their ids, and torch's greedy and 4-beam generations (generate.py, the
 re-implementation of transformers 4.28.1's greedy_search / beam_search).
 """
@@ -70,7 +70,7 @@ def build(model: T5ForConditionalGeneration, tok: T5TokenizerPy, source_max_toke
     return {
         "description": (
             "GenFuser goldens for public/models/tiny-fuser, made by tools/fuser/make_tiny.py. prompt: the fuser input "
-            "built per REFERENCE.md section 5 with the tiny limits (candidate_max_tokens, source_max_tokens); "
+            "built per docs/reference.md section 5 with the tiny limits (candidate_max_tokens, source_max_tokens); "
             "prompt_ids: the prompt tokenized without special tokens; input_ids: prompt_ids right-truncated to "
             "source_max_tokens, as the reference does (it may cut the final instruction); greedy / beam: torch "
             "generations from input_ids (ids start with the decoder start token; text decoded skipping special "

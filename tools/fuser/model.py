@@ -5,7 +5,7 @@ state dict loads with strict checks (`load_t5`). The same modules are traced to
 ONNX (onnx_export.py), so the graph that ships is the code checked against the
 oracle (check_oracle.py).
 
-Architecture notes (see /work/shared/oracle/README.md):
+Architecture notes (checked against the oracle, test/fixtures/oracle-checkpoints/README.md):
 - gated-GELU feed-forward with gelu_new (tanh approximation),
 - T5's RMS layer norm (no mean, no bias, variance in float32),
 - relative attention bias only in block 0 of each stack, reused by later blocks:

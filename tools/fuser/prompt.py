@@ -1,4 +1,4 @@
-"""GenFuser's input text, exactly as LLM-Blender builds it (REFERENCE.md section 5, parity):
+"""GenFuser's input text, exactly as LLM-Blender builds it (docs/reference.md §5, parity):
 
 - each candidate is tokenized without specials; over `candidate_max_tokens` ids it is
   cut to that many ids, decoded (HF decode, clean-up on) and "..." is appended;

@@ -2,7 +2,7 @@
 text and a Flan-T5-shaped model with random weights (fixed seed), written as a Hugging
 Face folder (config.json, model.safetensors, tokenizer files) for export.py.
 
-Weights follow the oracle's scheme (/work/shared/oracle/README.md: N(0,1) embeddings and
+Weights follow the oracle's scheme (test/fixtures/oracle-checkpoints/README.md: N(0,1) embeddings and
 lm_head, HF's T5 init elsewhere, relative bias N(0,1), norms 1 + 0.1 N(0,1)) so that
 generations vary with the input, plus one change: the lm_head row of `</s>` is pointed
 along the mean decoder state, so eos competes for the top ranks and the goldens exercise

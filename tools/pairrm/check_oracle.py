@@ -5,6 +5,12 @@ per-layer states where recorded, padded batches and the long rows (log buckets).
 With --onnx MODEL.onnx it checks an exported graph instead (run on onnxruntime-node):
 logits and hidden states at markers.
 
+The oracle is committed: the checkpoint (config.json, model.safetensors) in
+test/fixtures/oracle-checkpoints/deberta and its expected outputs in
+test/fixtures/oracle-pairrm/oracle-cases.json (see test/fixtures/oracle-checkpoints/README.md).
+A folder given on the command line is read for its checkpoint, and for its cases.json
+when it has one.
+
 usage: /usr/bin/python3 tools/pairrm/check_oracle.py [oracle-folder] [--onnx MODEL.onnx]
 (exit 1 on mismatch)
 """
@@ -21,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tools.common.ort_runner import run_onnx  # noqa: E402
 from tools.pairrm.model import load_pairrm  # noqa: E402
 
-DEFAULT_ORACLE = Path(__file__).resolve().parents[3] / "shared" / "oracle" / "deberta"
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ORACLE = ROOT / "test" / "fixtures" / "oracle-checkpoints" / "deberta"
+DEFAULT_CASES = ROOT / "test" / "fixtures" / "oracle-pairrm" / "oracle-cases.json"
 ATOL = 1e-4
 
 
@@ -69,9 +77,23 @@ def check_onnx_case(onnx_path: Path, case: dict) -> list[tuple[str, float]]:
     return diffs
 
 
+def oracle_cases(folder: Path) -> Path | None:
+    """The expected outputs for the checkpoint in `folder`: its own cases.json, or the
+    committed cases when `folder` is the committed checkpoint; None for any other folder."""
+    folder = Path(folder)
+    if (folder / "cases.json").exists():
+        return folder / "cases.json"
+    if folder.resolve() == DEFAULT_ORACLE.resolve():
+        return DEFAULT_CASES
+    return None
+
+
 def check_all(folder: Path, onnx_path: Path | None = None) -> bool:
     """Prints one line per oracle case; True when everything is within ATOL."""
-    cases = json.loads((folder / "cases.json").read_text())["cases"]
+    cases_path = oracle_cases(folder)
+    if cases_path is None:
+        raise SystemExit(f"no oracle cases for {folder}: expected {folder}/cases.json")
+    cases = json.loads(cases_path.read_text())["cases"]
     if onnx_path is None:
         torch.set_num_threads(1)
         model = load_pairrm(folder)

@@ -6,7 +6,8 @@ usage: /usr/bin/python3 tools/pairrm/export.py HF_FOLDER OUT_FOLDER
            [--variants fp32,fp16,q8,q4] [--source-max-length 1224] [--candidate-max-length 412]
 
 Checks before writing the manifest: the fp32 graph equals the PyTorch model on probe rows
-(1e-4), and, when HF_FOLDER holds an oracle cases.json, the graph reproduces the oracle.
+(1e-4), and, when HF_FOLDER is an oracle checkpoint (it holds a cases.json, or it is the
+committed test/fixtures/oracle-checkpoints/deberta), the graph reproduces the oracle.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tools.pairrm.agreement import run_logits, variant_agreement  # noqa: E402
-from tools.pairrm.check_oracle import check_all  # noqa: E402
+from tools.pairrm.check_oracle import check_all, oracle_cases  # noqa: E402
 from tools.pairrm.model import PairRM, load_config, load_pairrm  # noqa: E402
 from tools.pairrm.model_folder import (  # noqa: E402
     ALL_VARIANTS, finish_folder, pairrm_config, write_json, write_onnx_files,
@@ -117,7 +118,7 @@ def export_folder(
     rows = probe_rows(config)
     worst = check_against_torch(model, fp32_path, rows, config["pad_token_id"])
     print(f"fp32 ONNX vs PyTorch on {len(rows)} probe rows: max |dlogit| {worst:.2e}")
-    if (hf_folder / "cases.json").exists() and not check_all(hf_folder, fp32_path):
+    if oracle_cases(hf_folder) is not None and not check_all(hf_folder, fp32_path):
         raise SystemExit("the exported graph does not reproduce the oracle")
     if agreement_rows is None:
         agreement_rows = (rows, "probe rows: random ordinary ids in the real-pair layout")

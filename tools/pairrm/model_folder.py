@@ -1,4 +1,4 @@
-"""Writes a ready PairRM model folder (layout in DESIGN.md): config.json with the fields
+"""Writes a ready PairRM model folder (layout in docs/model-folder.md): config.json with the fields
 the engine reads, onnx/model.onnx and its variants, manifest.json. The tokenizer files are
 the caller's job (they differ between the tiny model and a real export)."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ def random_pairrm_architecture(
     *, vocab_size: int, hidden_size: int, layers: int, heads: int, ffn: int,
     position_buckets: int, max_positions: int, markers: dict[str, int], extra_ids: dict[str, int] | None = None,
 ) -> dict:
-    """config.json of a random-weight PairRM: DeBERTa-v3's structure (REFERENCE.md §1) at the
+    """config.json of a random-weight PairRM: DeBERTa-v3's structure (docs/reference.md §1) at the
     given sizes. `markers` maps "<|source|>", "<|candidate1|>", "<|candidate2|>",
     "<|candidate|>" to ids; `extra_ids` adds token id fields (e.g. cls_token_id) by name."""
     extra = dict(extra_ids or {})

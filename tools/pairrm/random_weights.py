@@ -1,5 +1,5 @@
 """Random PairRM weights whose logits actually vary (tiny bundled model, large benchmark
-preset). Same recipe as the oracle (../shared/oracle/README.md): HF's std-0.02 init makes
+preset). Same recipe as the oracle (test/fixtures/oracle-checkpoints/README.md): HF's std-0.02 init makes
 every input give nearly the same logit, which would let bugs pass unnoticed.
 
   LayerNorm weight 1 + 0.1 N(0,1), bias 0.1 N(0,1); Linear bias 0.02 N(0,1);

@@ -4,8 +4,8 @@
   overall, for the PyTorch weights and for every ONNX variant (onnxruntime-node);
 - each variant vs the fp32 graph: sign agreement over every ordered test pair, max |dlogit|;
 - rank agreement: test questions with >= 3 distinct candidates (up to 4) in the test split
-  are ranked with the reference's "full" strategy and max_logits aggregation (REFERENCE.md
-  section 3) from each variant's logits; share of questions whose rank vector equals
+  are ranked with the reference's "full" strategy and max_logits aggregation (docs/reference.md
+  §3) from each variant's logits; share of questions whose rank vector equals
   fp32's, and whose top-1 does.
 
 Reads the test split only after training and selection are done.
