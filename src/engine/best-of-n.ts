@@ -10,7 +10,7 @@ const KEYS = [...CALL_OPTION_KEYS, 'instructions', 'generate', 'n', 'strategy', 
 const STRATEGIES: readonly RankStrategy[] = ['bubble', 'full'];
 
 /**
- * best_of_n (REFERENCE.md §4): the caller's `generate` makes n candidates per prompt from
+ * best_of_n (docs/reference.md §4): the caller's `generate` makes n candidates per prompt from
  * instruction + "\n" + input (the input alone when no instructions are given); PairRM picks the
  * best with the ranking source instruction + input (the ranker joins them, no separator).
  * `bubble` (default, seeded) finds only the best; `full` ranks all.

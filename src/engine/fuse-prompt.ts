@@ -2,7 +2,7 @@ import { BlenderError } from './errors';
 import { textPrefix, tokenPrefix } from './text-prefix';
 
 /**
- * GenFuser prompts, per REFERENCE.md §5. Pure: the tokenizer is injected (the fuser's own,
+ * GenFuser prompts, per docs/reference.md §5. Pure: the tokenizer is injected (the fuser's own,
  * which matches added tokens such as `</s>` and `<extra_id_i>`, as the reference's does).
  */
 

@@ -48,7 +48,7 @@ export const FUSE_OPTION_KEYS = [
   'seed',
 ];
 
-/** Reference defaults (REFERENCE.md §3 and §5). */
+/** Reference defaults (docs/reference.md §3 and §5). */
 export const FUSE_DEFAULTS = { maxNewTokens: 128, numBeams: 4, batchSize: 4, tokenBudget: 16_384 } as const;
 
 /** Checked fuse options with defaults filled in. */

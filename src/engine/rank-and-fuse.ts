@@ -8,7 +8,7 @@ import { checkCandidateLists, checkInstructions, checkIntegerOption, checkString
 export const DEFAULT_TOP_K = 3;
 
 /**
- * rank_and_fuse (REFERENCE.md §5): full rank with PairRM, the `topK` best candidates per
+ * rank_and_fuse (docs/reference.md §5): full rank with PairRM, the `topK` best candidates per
  * input (best first), fused with GenFuser. `signal`, `instructions` and `onProgress` apply
  * to both stages; `batchSize`/`tokenBudget` to both, each within its own model.
  */

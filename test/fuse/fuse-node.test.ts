@@ -137,7 +137,7 @@ describe('rankAndFuse and bestOfN (Node, tiny models)', () => {
       ['Be brief.\nSummarize the license.', 3],
     ]);
     const three = candidates.map((list) => list.slice(0, 3));
-    // The ranker joins instruction and input without a separator (REFERENCE.md §4).
+    // The ranker joins instruction and input without a separator (docs/reference.md §2).
     const ranks = await b.rank(inputs.map((input, i) => instructions[i] + input), three);
     expect(full.candidates).toEqual(three);
     expect(full.ranks).toEqual(ranks);

@@ -1,4 +1,4 @@
-// test/golden/fuser.json (tools/fuser: prompts built per REFERENCE.md §5 by the Python
+// test/golden/fuser.json (tools/fuser: prompts built per docs/reference.md §5 by the Python
 // reference re-implementation, torch greedy and 4-beam generations) and the tiny fuser.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

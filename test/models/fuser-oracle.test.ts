@@ -1,5 +1,6 @@
 // The oracle Flan-T5 exported with the real-export command (tools/fuser/export.py run on
-// ../shared/oracle/t5) must reproduce Hugging Face's own T5 outputs: encoder states and
+// test/fixtures/oracle-checkpoints/t5) must reproduce Hugging Face's own T5 outputs:
+// encoder states and
 // teacher-forced logits through onnxruntime-node, feeding the merged decoder one token at
 // a time through its past inputs, and the greedy ids through transformers.js.
 import { readFileSync } from 'node:fs';

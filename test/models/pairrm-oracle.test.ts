@@ -1,5 +1,6 @@
-// The exported oracle model (tools/pairrm/export.py run on ../shared/oracle/deberta) must
-// reproduce Hugging Face's own DeBERTa-v2 outputs: the only evidence here that the export
+// The exported oracle model (tools/pairrm/export.py run on the committed checkpoint
+// test/fixtures/oracle-checkpoints/deberta) must reproduce Hugging Face's own DeBERTa-v2
+// outputs: the only evidence here that the export
 // equals the real PairRM (log-bucketed positions in the long rows, padded batches).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ import { packBatch } from '../../src/engine/pair-scorer';
 import { createRankerSession, rankerFile, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/common/ort-sessions';
 
 // The oracle PairRM exported by the model tooling, with rows and logits from Hugging Face's
-// own DeBERTa-v2 code (test/fixtures/oracle-pairrm, see /work/shared/oracle/README.md).
+// own DeBERTa-v2 code (test/fixtures/oracle-pairrm, see test/fixtures/oracle-checkpoints/README.md).
 const folder = 'test/fixtures/oracle-pairrm';
 const oracle = JSON.parse(readFileSync(`${folder}/oracle-cases.json`, 'utf8')) as {
   cases: { name: string; input_ids: number[][]; rows: { length: number; logit: number }[] }[];

@@ -69,7 +69,7 @@ describe('tiny fixture variants', () => {
   });
 
   test.each(VARIANTS)('%s: a row gives the same outputs alone as inside the batch', async (v) => {
-    // REFERENCE.md: results must not depend on which inputs share a batch. q8 quantizes
+    // docs/reference.md §7.1: results must not depend on which inputs share a batch. q8 quantizes
     // activations per row for this (a per-tensor scale would mix the rows, padding too).
     const batch = await runOnNode(v);
     const [rows, seq] = tiny.feeds.input_ids!.dims as [number, number];

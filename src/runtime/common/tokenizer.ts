@@ -5,7 +5,7 @@
  * - normalizer -> pre-tokenizer -> model, exactly the library's own path for text between
  *   added tokens, but without splitting on added tokens first: a literal "<|source|>" or
  *   "[CLS]" in user text is ordinary characters, so it can never become a marker or a
- *   special id (REFERENCE.md §2: the reference crashes or reads the wrong positions there);
+ *   special id (docs/reference.md §2 and §7.3: the reference crashes or reads the wrong positions there);
  * - no specials added: the engine adds [CLS]/[SEP] and the markers around the ids itself;
  * - added tokens that also sit in a Unigram vocabulary ([PAD], [CLS], [SEP], [UNK] in
  *   DeBERTa-v3) are never matched from text, as sentencepiece treats its control and unknown

@@ -40,7 +40,7 @@ export function adapterName(probe: WebGpuProbe): string {
   return `${name}${isFallbackAdapter ? ', a fallback adapter' : ''}`;
 }
 
-/** The best dtype for a backend among those the model has (see DESIGN: auto rules). */
+/** The best dtype for a backend among those the model has (docs/model-folder.md §1, `dtype: 'auto'`). */
 function autoDtype(backend: 'webgpu' | 'wasm', probe: WebGpuProbe, available: readonly Dtype[]): Dtype {
   const preference: Dtype[] =
     backend === 'wasm'
