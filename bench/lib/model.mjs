@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 
-/** transformers.js file names per dtype (as src/runtime/common/ort-sessions.ts). */
+/** transformers.js file names per dtype (as src/runtime/common/dtypes.ts, docs/model-folder.md §1). */
 export const DTYPE_FILES = { fp32: 'onnx/model.onnx', fp16: 'onnx/model_fp16.onnx', q8: 'onnx/model_quantized.onnx', q4: 'onnx/model_q4.onnx' };
 
 export function openModel(dir) {
