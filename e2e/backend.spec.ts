@@ -36,7 +36,7 @@ test('info() names the backend and why; device choice follows the adapter', asyn
     expect(ranker.backend).toBe('wasm');
     expect(ranker.dtype).toBe('q8');
     expect(ranker.reason).toMatch(/WASM: .*WebGPU/);
-    expect(outcome.forced).toMatchObject({ code: 'BACKEND_UNAVAILABLE', argument: 'device' });
+    expect(outcome.forced).toMatchObject({ code: 'BACKEND_UNAVAILABLE', argument: 'options.device' });
     // No WebGPU: the plain WASM build, and the asyncify one is never fetched.
     expect(outcome.info.ortBuild).toBe('wasm');
     expect(new URL(outcome.info.ortWasmUrl).pathname).toMatch(PLAIN_WASM);

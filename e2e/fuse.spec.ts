@@ -68,7 +68,7 @@ test('dtype auto follows the ranker rules: q8 on WASM, q4 on a WebGPU without sh
   }, FUSER);
   const webgpu = testInfo.project.name === 'webgpu';
   expect(result.fuser).toMatchObject({ backend: webgpu ? 'webgpu' : 'wasm', dtype: webgpu ? 'q4' : 'q8' });
-  expect(result.fuser!.file).toContain(webgpu ? 'encoder_model_q4.onnx' : 'encoder_model_quantized.onnx');
+  expect(result.fuser!.files.join(', ')).toContain(webgpu ? 'encoder_model_q4.onnx' : 'encoder_model_quantized.onnx');
   expect(result.fused).toHaveLength(1);
   expect(result.fused[0]!.length).toBeGreaterThan(0);
   expect(result.events).toEqual(expect.arrayContaining(['fuser:download', 'fuser:session']));

@@ -23,7 +23,7 @@ test('a cold load downloads and caches the model; a reload fetches no model file
   expect(first.events).toContain('download');
   expect(first.events).toContain('cache:stored');
   const fetched = modelFileRequests(requests);
-  expect(fetched).toContain(`${MODEL}/${first.info.ranker!.file}`);
+  expect(fetched).toContain(`${MODEL}/${first.info.ranker!.files[0]}`);
   expect(fetched).toContain(`${MODEL}/tokenizer.json`);
   expect(await page.evaluate(() => window.harness.storedKeys())).toContainEqual(expect.stringMatching(/^chunk\|/));
 
@@ -52,7 +52,7 @@ test('a corrupted stored chunk is detected, that file is downloaded again, and t
     const blender = await window.harness.api.createBlender({ ranker: model });
     const { ranker } = await blender.info();
     await blender.dispose();
-    return ranker!.file;
+    return ranker!.files[0]!;
   }, MODEL);
   await page.evaluate((name) => window.harness.corruptStoredChunk(name), file);
 

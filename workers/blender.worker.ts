@@ -82,7 +82,7 @@ function deliverTokens(onToken: (inputIndex: number, text: string) => void) {
 
 function requireRanker(): Ranker {
   if (!ranker) throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is loaded: pass createBlender({ ranker: url })', 'ranker');
-  return ranker.engine;
+  return ranker.model.engine;
 }
 
 const workerApi: WorkerApi = {
@@ -127,9 +127,9 @@ const workerApi: WorkerApi = {
           : options;
       // Shapes are unchecked here: the engines validate their arguments.
       const [inputs, candidates] = args as [string[], string[][]];
-      if (method === 'fuse') return await requireFuser().engine.fuse(inputs, candidates, callOptions as FuseOptions);
+      if (method === 'fuse') return await requireFuser().model.engine.fuse(inputs, candidates, callOptions as FuseOptions);
       if (method === 'rankAndFuse') {
-        const fusion = requireFuser().engine;
+        const fusion = requireFuser().model.engine;
         return await rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
       }
       const engine = requireRanker();
@@ -174,9 +174,9 @@ const workerApi: WorkerApi = {
 
   async dispose() {
     for (const controller of running.values()) controller.abort();
-    await ranker?.session.release();
+    await ranker?.release();
     ranker = null;
-    await fuser?.model.dispose();
+    await fuser?.release();
     fuser = null;
   },
 };

@@ -59,7 +59,7 @@ async function load(model: string, dtype: Dtype, cold: boolean) {
   blender = await createBlender({ ranker: model, device: 'wasm', dtype });
   const wallMs = performance.now() - started;
   const info = await blender.info();
-  return { wallMs, timings: info.ranker?.timings ?? null, wasm: info.wasm, file: info.ranker?.file ?? null };
+  return { wallMs, timings: info.ranker?.timings ?? null, wasm: info.wasm, file: info.ranker?.files[0] ?? null };
 }
 
 async function rank(input: string, candidates: string[], options: RankOptions, runs: number) {

@@ -1,6 +1,6 @@
 // Messages between the bench page and its throughput worker (plain data only).
 import type { BenchCase, CaseResult } from '../lib/timed-cases.mjs';
-import type { Dtype } from '../../src/runtime/web/backend-choice';
+import type { Dtype } from '../../src/runtime/common/dtypes';
 
 /** ORT web session options the benchmark varies (see README "Benchmarks"). */
 export interface BenchSessionOptions {

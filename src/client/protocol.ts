@@ -4,13 +4,45 @@
  * `abort(callId)` instead; errors cross as data (Comlink would keep only their message).
  */
 import type { BlenderErrorCode } from '../engine/errors';
-import type { Ranker } from '../engine/types';
-import type { PageDevice, Dtype } from '../runtime/web/backend-choice';
-import type { CachedModel, StoreEvent, StoreUsage } from '../runtime/web/model-store';
+import type {
+  CompareConversationsOptions,
+  CompareOptions,
+  Conversation,
+  FuseOptions,
+  RankAndFuseOptions,
+  RankAndFuseResult,
+  RankDetails,
+  RankOptions,
+  RankWithRefOptions,
+} from '../engine/types';
+import type { DtypeOption } from '../runtime/common/dtypes';
+import type { PageDevice } from '../runtime/web/backend-choice';
+import type { LoadEvent, PageModelInfo } from '../runtime/web/load-events';
+import type { CachedModel, StoreUsage } from '../runtime/web/model-store';
 import type { RuntimeInfo } from '../runtime/web/runtime-info';
 
-/** Engine methods the worker runs on the page's behalf. */
-export type EngineMethod = keyof Ranker | 'fuse' | 'rankAndFuse';
+type Inputs = readonly string[];
+type CandidateLists = readonly (readonly string[])[];
+
+/**
+ * The engine methods the worker runs on the page's behalf: for each, its arguments before
+ * the options, its options, and every result it can give (the page's methods narrow it by
+ * their options' types).
+ */
+export interface EngineCalls {
+  rank: { args: [inputs: Inputs, candidates: CandidateLists]; options: RankOptions; result: number[][] | RankDetails };
+  compare: { args: [inputs: Inputs, candidatesA: Inputs, candidatesB: Inputs]; options: CompareOptions; result: boolean[] | number[] };
+  compareConversations: {
+    args: [conversationsA: readonly Conversation[], conversationsB: readonly Conversation[]];
+    options: CompareConversationsOptions;
+    result: boolean[] | number[];
+  };
+  rankWithRef: { args: [inputs: Inputs, candidates: CandidateLists]; options: RankWithRefOptions; result: number[][] };
+  fuse: { args: [inputs: Inputs, candidates: CandidateLists]; options: FuseOptions; result: string[] };
+  rankAndFuse: { args: [inputs: Inputs, candidates: CandidateLists]; options: RankAndFuseOptions; result: RankAndFuseResult | (RankAndFuseResult & RankDetails) };
+}
+
+export type EngineMethod = keyof EngineCalls;
 
 export interface WireError {
   code: BlenderErrorCode;
@@ -32,31 +64,12 @@ export interface WireCreateOptions {
   ranker: string | null;
   fuser: string | null;
   device: PageDevice;
-  dtype: Dtype | 'auto';
-}
-
-/** Progress of loading a model: bytes from the network or the cache, then session creation. */
-export type LoadEvent =
-  | (StoreEvent & { role: 'ranker' | 'fuser' })
-  | { stage: 'session'; role: 'ranker' | 'fuser'; backend: 'webgpu' | 'wasm'; dtype: Dtype; status: 'creating' | 'ready' }
-  | { stage: 'fallback'; role: 'ranker' | 'fuser'; from: 'webgpu'; to: 'wasm'; reason: string };
-
-export interface LoadedModelInfo {
-  source: string;
-  file: string;
-  backend: 'webgpu' | 'wasm';
-  dtype: Dtype;
-  /** Why this backend and dtype (including what was fallen back from). */
-  reason: string;
-  /** Milliseconds: fetching (or reading back) the weights, creating the session, the warm-up pass, all of it. */
-  timings: { downloadMs: number; sessionMs: number; firstRunMs: number; loadMs: number };
-  passes: number;
-  computeMs: number;
+  dtype: DtypeOption;
 }
 
 export interface BrowserInfo extends RuntimeInfo {
-  ranker: LoadedModelInfo | null;
-  fuser: LoadedModelInfo | null;
+  ranker: PageModelInfo | null;
+  fuser: PageModelInfo | null;
 }
 
 /** What the worker exposes through Comlink. */

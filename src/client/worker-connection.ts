@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { BlenderError } from '../engine/errors';
-import type { LoadEvent, WireCreateOptions, WireResult, WorkerApi } from './protocol';
+import type { LoadEvent } from '../runtime/web/load-events';
+import type { WireCreateOptions, WireResult, WorkerApi } from './protocol';
 
 export type WorkerFactory = () => Worker;
 

@@ -1,7 +1,7 @@
 // Batch evaluation in the page: a JSONL or CSV file read locally (never uploaded), run a few
 // rows per call, with a progress bar and Cancel, summarised per model column, and offered back as
 // JSONL and CSV downloads (object URLs of Blobs made here).
-import type { RankStrategy } from '../engine/types';
+import type { RankStrategy } from '../client/index';
 import type { Activity } from './activity';
 import type { BlenderSession } from './blender-session';
 import { inRowOrder, type Outcome } from './batch/batch-outcomes';

@@ -1,8 +1,6 @@
-// The demo's ranking and comparison, on the public API. A full rank asks compare() for every
-// ordered pair (the N(N-1) passes rank() runs too) so the page can show the matrix, then
-// aggregates exactly as rank() does; bubble asks rank() itself (no matrix exists).
-import { aggregateScores, ranksFromScores } from '../engine/aggregate';
-import type { ComputeProgress, Ranker, RankStrategy } from '../engine/types';
+// The demo's ranking and comparison, on the public API: a full rank returns its pairwise
+// matrix (returnMatrix) for the page to show; bubble finds only the best (no matrix exists).
+import type { ComputeProgress, Ranker, RankStrategy } from '../client/index';
 
 export interface RankRequest {
   instruction: string;
@@ -31,50 +29,22 @@ export async function rankCandidates(
   signal: AbortSignal,
   onProgress: (progress: ComputeProgress) => void,
 ): Promise<RankComputation> {
-  const live = { on: true };
-  try {
-    return await rankOnce(ranker, request, strategy, signal, (progress) => live.on && onProgress(progress));
-  } finally {
-    // Progress crosses from the worker as messages of its own: one can land after the
-    // result. It must not overwrite what the page shows once the call is over.
-    live.on = false;
-  }
-}
-
-async function rankOnce(
-  ranker: PairRanker,
-  request: RankRequest,
-  strategy: RankStrategy,
-  signal: AbortSignal,
-  onProgress: (progress: ComputeProgress) => void,
-): Promise<RankComputation> {
   const { instruction, input, candidates } = request;
+  let passes = 0;
+  const options = {
+    instructions: [instruction],
+    signal,
+    onProgress: (progress: ComputeProgress) => {
+      passes = progress.total;
+      onProgress(progress);
+    },
+  };
   if (strategy === 'bubble') {
-    let passes = 0;
-    const [ranks] = await ranker.rank([input], [candidates], {
-      strategy: 'bubble',
-      instructions: [instruction],
-      signal,
-      onProgress: (progress) => {
-        passes = progress.total;
-        onProgress(progress);
-      },
-    });
+    const [ranks] = await ranker.rank([input], [candidates], { ...options, strategy });
     return { strategy, matrix: null, scores: null, ranks: ranks!, passes };
   }
-  const pairs = candidates.flatMap((_, i) => candidates.map((__, j) => [i, j] as const)).filter(([i, j]) => i !== j);
-  const logits = pairs.length
-    ? ((await ranker.compare(
-        pairs.map(() => input),
-        pairs.map(([i]) => candidates[i]!),
-        pairs.map(([, j]) => candidates[j]!),
-        { mode: '[A,B]', returnLogits: true, instructions: pairs.map(() => instruction), signal, onProgress },
-      )) as number[])
-    : [];
-  const matrix = candidates.map(() => candidates.map(() => 0));
-  pairs.forEach(([i, j], k) => (matrix[i]![j] = logits[k]!));
-  const scores = aggregateScores(matrix, 'max_logits');
-  return { strategy, matrix, scores, ranks: ranksFromScores(scores), passes: pairs.length };
+  const ranking = await ranker.rank([input], [candidates], { ...options, returnMatrix: true });
+  return { strategy, matrix: ranking.matrices[0]!, scores: ranking.scores[0]!, ranks: ranking.ranks[0]!, passes };
 }
 
 export interface Comparison {
@@ -89,11 +59,11 @@ export interface Comparison {
 /** Both orders of one pair, in one call (PairRM has position bias: they need not agree). */
 export async function compareTwo(ranker: PairRanker, request: RankRequest, a: string, b: string, signal: AbortSignal): Promise<Comparison> {
   const { instruction, input } = request;
-  const [ab, ba] = (await ranker.compare([input, input], [a, b], [b, a], {
+  const [ab = 0, ba = 0] = await ranker.compare([input, input], [a, b], [b, a], {
     mode: '[A,B]',
     returnLogits: true,
     instructions: [instruction, instruction],
     signal,
-  })) as [number, number];
+  });
   return { ab, ba, difference: ab - ba };
 }

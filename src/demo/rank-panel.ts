@@ -1,7 +1,7 @@
 // The interactive panel: inputs, presets, candidates, and the Rank / Compare / Rank & Fuse /
 // Cancel controls. Each run takes the page's one activity slot, shows progress in the status
 // line and its results in the results view.
-import type { RankStrategy } from '../engine/types';
+import type { ComputeProgress, RankStrategy } from '../client/index';
 import type { Activity, ActivityKind } from './activity';
 import type { BlenderSession } from './blender-session';
 import type { CandidatesEditor } from './candidates-editor';
@@ -139,28 +139,43 @@ export class RankPanel {
   private rankAndFuse(): Promise<void> {
     return this.run('fuse', 1, async (request, signal) => {
       const started = performance.now();
+      const { input, instruction, candidates } = request;
+      this.status.dataset.phase = 'ranking';
+      this.results.showPending(candidates, true);
       this.results.startFused();
-      // Always every pair, as the reference's rank_and_fuse: the best K need a full order.
-      const { result, ms } = await this.rankStep(request, 'full', signal);
-      this.status.dataset.phase = 'fusing';
-      const best = request.candidates
-        .map((text, i) => ({ text, rank: result.ranks[i]!, i }))
-        .sort((a, b) => a.rank - b.rank || a.i - b.i)
-        .slice(0, TOP_K)
-        .map(({ text }) => text);
-      this.setStatus(`${result.passes} pairs in ${formatDuration(ms)}; fusing the best ${best.length}…`);
-      const fuseStarted = performance.now();
-      const [fused] = await this.session.blender!.fuse([request.input], [best], {
-        instructions: [request.instruction],
+      this.setStatus('Ranking…');
+      let rankMs: number | null = null;
+      let passes = 0;
+      // rankAndFuse reports the ranking's passes, then the fusion's inputs: the ranking's
+      // last event is where fusing starts.
+      const onProgress = (progress: ComputeProgress) => {
+        if (progress.stage !== 'rank') return;
+        passes = progress.total;
+        this.setStatus(`Ranking: ${progress.done} of ${progress.total} pairs…`);
+        if (progress.done < progress.total) return;
+        rankMs = performance.now() - started;
+        this.status.dataset.phase = 'fusing';
+        this.setStatus(`${passes} pairs in ${formatDuration(rankMs)}; fusing the best ${Math.min(TOP_K, candidates.length)}…`);
+      };
+      const result = await this.session.blender!.rankAndFuse([input], [candidates], {
+        topK: TOP_K,
+        returnMatrix: true,
+        instructions: [instruction],
         numBeams: Number(this.beams.value),
         signal,
+        onProgress,
         onToken: (_input, text) => this.results.appendFused(text),
       });
-      const fuseMs = performance.now() - fuseStarted;
-      this.results.endFused(fused ?? '');
       const totalMs = performance.now() - started;
-      this.results.showTimings({ loadMs: this.loadMs(), rankMs: ms, passes: result.passes, fuseMs, totalMs });
-      this.setStatus(`${result.passes} pairs in ${formatDuration(ms)}; fused the best ${best.length} in ${formatDuration(fuseMs)}.`);
+      const ranked = { strategy: 'full' as const, matrix: result.matrices[0]!, scores: result.scores[0]!, ranks: result.ranks[0]!, passes };
+      this.results.showRanking(candidates, ranked);
+      this.results.endFused(result.fused[0] ?? '');
+      // One candidate needs no pair: the ranking took no time of its own.
+      const rankEnd = rankMs ?? 0;
+      const fuseMs = totalMs - rankEnd;
+      const fusedCount = result.topCandidates[0]!.length;
+      this.results.showTimings({ loadMs: this.loadMs(), rankMs: rankEnd, passes, fuseMs, totalMs });
+      this.setStatus(`${passes} pairs in ${formatDuration(rankEnd)}; fused the best ${fusedCount} in ${formatDuration(fuseMs)}.`);
     });
   }
 

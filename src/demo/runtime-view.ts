@@ -1,6 +1,6 @@
 // The backend badge ("WASM × 2 threads — no WebGPU adapter") and the runtime details: what
 // runs the models and why, in words.
-import type { BrowserInfo, LoadedModelInfo } from '../client/index';
+import type { BrowserInfo, PageModelInfo } from '../client/index';
 import { el } from './dom';
 import { formatDuration } from './format';
 
@@ -50,11 +50,11 @@ export function showRuntimeError(message: string, badge: HTMLElement, reason: HT
   reason.textContent = `— ${message}`;
 }
 
-function describeModel(loaded: LoadedModelInfo | null): string {
+function describeModel(loaded: PageModelInfo | null): string {
   if (!loaded) return 'none';
   const { timings } = loaded;
   return (
-    `${loaded.source} (${loaded.file}, ${loaded.dtype} on ${loaded.backend}); loaded in ${formatDuration(timings.loadMs)}: ` +
+    `${loaded.source} (${loaded.files.join(', ')}, ${loaded.dtype} on ${loaded.backend}); loaded in ${formatDuration(timings.loadMs)}: ` +
     `files ${formatDuration(timings.downloadMs)}, session ${formatDuration(timings.sessionMs)}, first run ${formatDuration(timings.firstRunMs)}`
   );
 }

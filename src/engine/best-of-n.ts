@@ -1,6 +1,6 @@
 import { topK } from './aggregate';
 import { CALL_OPTION_KEYS } from './call-options';
-import { BlenderError } from './errors';
+import { BlenderError, throwIfAborted } from './errors';
 import type { BestOfNGenerate, BestOfNOptions, BestOfNResult, Ranker, RankStrategy } from './types';
 import { checkEnumOption, checkFunctionOption, checkInstructions, checkIntegerOption, checkOptions, checkStringList } from './validate';
 
@@ -33,7 +33,7 @@ export async function bestOfN(ranker: Ranker, prompts: readonly string[], option
 
   const candidates: string[][] = [];
   for (const [i, input] of prompts.entries()) {
-    if (opts.signal?.aborted) throw new BlenderError('ABORTED', 'the call was aborted (options.signal)', 'options.signal', { cause: opts.signal.reason });
+    throwIfAborted(opts.signal);
     const instruction = opts.instructions?.[i];
     const generated: unknown = await generate(instruction === undefined ? input : `${instruction}\n${input}`, n);
     candidates.push(checkGenerated(generated, i, n));

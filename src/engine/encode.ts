@@ -69,7 +69,7 @@ export class PairRowBuilder {
         // The head reads the first occurrence of each marker: a marker id in content would
         // move it. Plain-text encoding makes this impossible unless the vocabulary is broken.
         if (this.markerIds.has(id)) {
-          throw new BlenderError('MODEL_INVALID', `the tokenizer produced marker id ${id} from user text`, 'ranker');
+          throw new BlenderError('MODEL_INVALID', `the tokenizer produced marker id ${id} from user text`, 'options.ranker');
         }
       }
       this.contentCache.set(text, ids);

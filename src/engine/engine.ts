@@ -11,10 +11,13 @@ import type {
   CompareConversationsOptions,
   CompareMode,
   CompareOptions,
+  CompareResult,
   Conversation,
   PairRankerConfig,
+  RankDetails,
   Ranker,
   RankOptions,
+  RankResult,
   RankStrategy,
   RankWithRefOptions,
   RefMode,
@@ -30,7 +33,7 @@ import {
   checkStringList,
 } from './validate';
 
-const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'strategy', 'aggregate', 'seed'];
+const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'returnMatrix', 'strategy', 'aggregate', 'seed'];
 const COMPARE_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'mode', 'returnLogits'];
 const CONVERSATION_KEYS = [...CALL_OPTION_KEYS, 'mode', 'returnLogits'];
 const RANK_WITH_REF_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'ref', 'returnScores'];
@@ -52,7 +55,19 @@ export class RankingEngine implements Ranker {
     private readonly defaults: RunDefaults = ENGINE_DEFAULTS,
   ) {}
 
-  async rank(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankOptions): Promise<number[][]> {
+  async rank<WithMatrix extends boolean = false>(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options?: RankOptions & { returnMatrix?: WithMatrix },
+  ): Promise<RankResult<WithMatrix>> {
+    return (await this.rankAny(inputs, candidates, options)) as RankResult<WithMatrix>;
+  }
+
+  private async rankAny(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options: RankOptions | undefined,
+  ): Promise<number[][] | RankDetails> {
     const opts = checkOptions<RankOptions>(options, RANK_KEYS);
     checkStringList(inputs, 'inputs');
     checkCandidateLists(candidates, 'candidates', inputs.length);
@@ -60,13 +75,20 @@ export class RankingEngine implements Ranker {
     const strategy = checkEnumOption(opts.strategy, 'strategy', STRATEGIES) ?? 'full';
     const aggregation = checkEnumOption(opts.aggregate, 'aggregate', AGGREGATIONS);
     const returnScores = checkBooleanOption(opts.returnScores, 'returnScores') ?? false;
+    const returnMatrix = checkBooleanOption(opts.returnMatrix, 'returnMatrix') ?? false;
     const seed = checkIntegerOption(opts.seed, 'seed', 0);
     const run = readRunOptions(opts, this.defaults);
     const sources = inputs.map((input, i) => sourceText(opts.instructions?.[i], input));
+    if (returnScores && returnMatrix) {
+      throw new BlenderError('INVALID_OPTION', 'options.returnMatrix already returns the scores: drop options.returnScores', 'options.returnScores');
+    }
 
     if (strategy === 'bubble') {
       if (returnScores) {
         throw new BlenderError('INVALID_OPTION', 'strategy "bubble" finds only the best candidate: it has no scores', 'options.returnScores');
+      }
+      if (returnMatrix) {
+        throw new BlenderError('INVALID_OPTION', 'strategy "bubble" compares only neighbours: it has no matrix', 'options.returnMatrix');
       }
       if (aggregation !== undefined) {
         throw new BlenderError('INVALID_OPTION', 'options.aggregate applies to strategy "full" only', 'options.aggregate');
@@ -76,38 +98,40 @@ export class RankingEngine implements Ranker {
     if (seed !== undefined) {
       throw new BlenderError('INVALID_OPTION', 'options.seed applies to strategy "bubble" only', 'options.seed');
     }
-    const scores = await this.fullScores(sources, candidates, aggregation ?? 'max_logits', run);
+    const matrices = await this.fullMatrices(sources, candidates, run);
+    const scores = matrices.map((matrix) => aggregateScores(matrix, aggregation ?? 'max_logits'));
+    if (returnMatrix) return { ranks: scores.map(ranksFromScores), scores, matrices };
     return returnScores ? scores : scores.map(ranksFromScores);
   }
 
-  async compare(
+  async compare<WithLogits extends boolean = false>(
     inputs: readonly string[],
     candidatesA: readonly string[],
     candidatesB: readonly string[],
-    options?: CompareOptions,
-  ): Promise<boolean[] | number[]> {
+    options?: CompareOptions & { returnLogits?: WithLogits },
+  ): Promise<CompareResult<WithLogits>> {
     const opts = checkOptions<CompareOptions>(options, COMPARE_KEYS);
     checkStringList(inputs, 'inputs');
     checkParallelStringList(candidatesA, 'candidatesA', inputs.length);
     checkParallelStringList(candidatesB, 'candidatesB', inputs.length);
     checkInstructions(opts.instructions, inputs.length);
     const sources = inputs.map((input, i) => sourceText(opts.instructions?.[i], input));
-    return this.compareSources(sources, candidatesA, candidatesB, opts);
+    return (await this.compareSources(sources, candidatesA, candidatesB, opts)) as CompareResult<WithLogits>;
   }
 
-  async compareConversations(
+  async compareConversations<WithLogits extends boolean = false>(
     conversationsA: readonly Conversation[],
     conversationsB: readonly Conversation[],
-    options?: CompareConversationsOptions,
-  ): Promise<boolean[] | number[]> {
+    options?: CompareConversationsOptions & { returnLogits?: WithLogits },
+  ): Promise<CompareResult<WithLogits>> {
     const opts = checkOptions<CompareConversationsOptions>(options, CONVERSATION_KEYS);
     const comparisons = conversationsToComparisons(conversationsA, conversationsB);
-    return this.compareSources(
+    return (await this.compareSources(
       comparisons.map((c) => sourceText(c.instruction, c.input)),
       comparisons.map((c) => c.candidateA),
       comparisons.map((c) => c.candidateB),
       opts,
-    );
+    )) as CompareResult<WithLogits>;
   }
 
   async rankWithRef(
@@ -164,12 +188,12 @@ export class RankingEngine implements Ranker {
     return returnLogits ? values : values.map((value) => value > 0);
   }
 
-  private async fullScores(
+  /** Every ordered pair of each input's candidates: matrices[n][i][j] = M(c_i, c_j), diagonal 0. */
+  private async fullMatrices(
     sources: readonly string[],
     candidates: readonly (readonly string[])[],
-    aggregation: Aggregation,
     run: RunOptions,
-  ): Promise<number[][]> {
+  ): Promise<number[][][]> {
     const pairs: PairTexts[] = [];
     const slots: CandidatePair[] = [];
     candidates.forEach((list, input) => {
@@ -186,7 +210,7 @@ export class RankingEngine implements Ranker {
     slots.forEach(({ input, first, second }, k) => {
       matrices[input]![first]![second] = logits[k]!;
     });
-    return matrices.map((matrix) => aggregateScores(matrix, aggregation));
+    return matrices;
   }
 
   private async rankBubble(

@@ -66,3 +66,16 @@ export function isBlenderError(error: unknown): error is BlenderError {
     typeof (error as { code?: unknown }).code === 'string'
   );
 }
+
+/**
+ * The one error an abort rejects with, for calls and loads alike: the caller's
+ * `options.signal` fired. Its `cause` is the signal's reason.
+ */
+export function abortedError(signal?: AbortSignal, what: 'call' | 'load' = 'call'): BlenderError {
+  const message = what === 'call' ? 'the call was aborted (options.signal)' : 'loading was aborted (options.signal)';
+  return new BlenderError('ABORTED', message, 'options.signal', signal ? { cause: signal.reason } : undefined);
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined, what: 'call' | 'load' = 'call'): void {
+  if (signal?.aborted) throw abortedError(signal, what);
+}

@@ -42,7 +42,7 @@ export function readFuserConfig(json: unknown, location: string): FuserConfig {
   const field = (key: string): number => {
     const value = c[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new BlenderError('MODEL_INVALID', `${location}/config.json lacks a positive integer ${key}: not a GenFuser export`, 'fuser');
+      throw new BlenderError('MODEL_INVALID', `${location}/config.json lacks a positive integer ${key}: not a GenFuser export`, 'options.fuser');
     }
     return value;
   };
@@ -91,7 +91,7 @@ export function buildFusePrompt(
   const tailStart = ids.lastIndexOf(config.eosTokenId);
   const tail = ids.slice(tailStart);
   if (tailStart < 0 || tail.length > config.sourceMaxTokens) {
-    throw new BlenderError('MODEL_INVALID', `the fuser's source_max_tokens (${config.sourceMaxTokens}) cannot hold its closing instruction`, 'fuser');
+    throw new BlenderError('MODEL_INVALID', `the fuser's source_max_tokens (${config.sourceMaxTokens}) cannot hold its closing instruction`, 'options.fuser');
   }
   return { text, ids: [...ids.slice(0, config.sourceMaxTokens - tail.length), ...tail], truncated: true };
 }

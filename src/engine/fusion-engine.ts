@@ -1,6 +1,6 @@
 import type { SamplingConfig } from './beam-search';
 import { CALL_OPTION_KEYS } from './call-options';
-import { BlenderError } from './errors';
+import { BlenderError, throwIfAborted } from './errors';
 import { buildFusePrompt, type FuserConfig, type FuseTokenizer } from './fuse-prompt';
 import { FuseTextStream } from './fuse-stream';
 import { mulberry32 } from './seeded-random';
@@ -205,12 +205,6 @@ function batches(prompts: readonly (readonly number[])[], batchSize: number, tok
   });
   if (current.length > 0) out.push(current);
   return out;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new BlenderError('ABORTED', 'the call was aborted (options.signal)', 'options.signal', { cause: signal.reason });
-  }
 }
 
 function isBlenderErrorLike(error: unknown): error is BlenderError {

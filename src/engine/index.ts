@@ -1,9 +1,5 @@
-/** The engine's public surface: types, errors and pure helpers shared by every host. */
+/** The engine's public part: option and result types, the error type, pure result helpers. */
 export * from './types';
 export { BlenderError, isBlenderError, type BlenderErrorCode } from './errors';
-export { topK } from './aggregate';
-export { RankingEngine } from './engine';
-export type { PairModel } from './pair-scorer';
-export type { ContentTokenizer } from './encode';
-export { readPairRankerConfig } from './pair-config';
+export { aggregateScores, ranksFromScores, topK, type PairMatrix } from './aggregate';
 export { CONVERSATION_INSTRUCTION } from './conversations';

@@ -19,7 +19,7 @@ const FIELDS: readonly [keyof PairRankerConfig, string][] = [
  */
 export function readPairRankerConfig(json: unknown, source: string): PairRankerConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new BlenderError('MODEL_INVALID', `${source}: config.json is not a JSON object`, 'ranker');
+    throw new BlenderError('MODEL_INVALID', `${source}: config.json is not a JSON object`, 'options.ranker');
   }
   const record = json as Record<string, unknown>;
   const config = {} as PairRankerConfig;
@@ -29,18 +29,18 @@ export function readPairRankerConfig(json: unknown, source: string): PairRankerC
       throw new BlenderError(
         'MODEL_INVALID',
         `${source}: config.json needs "${key}" as a non-negative integer (got ${JSON.stringify(value)})`,
-        'ranker',
+        'options.ranker',
       );
     }
     config[field] = value;
   }
   // A source row holds [CLS, marker, SEP] around its content, a candidate row too.
   if (config.sourceMaxLength < 4 || config.candidateMaxLength < 4) {
-    throw new BlenderError('MODEL_INVALID', `${source}: source/candidate max lengths must be at least 4`, 'ranker');
+    throw new BlenderError('MODEL_INVALID', `${source}: source/candidate max lengths must be at least 4`, 'options.ranker');
   }
   const markers = new Set([config.sourcePrefixId, config.cand1PrefixId, config.cand2PrefixId]);
   if (markers.size !== 3) {
-    throw new BlenderError('MODEL_INVALID', `${source}: the three marker ids must differ`, 'ranker');
+    throw new BlenderError('MODEL_INVALID', `${source}: the three marker ids must differ`, 'options.ranker');
   }
   return config;
 }

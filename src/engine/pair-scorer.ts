@@ -1,4 +1,4 @@
-import { BlenderError, isBlenderError } from './errors';
+import { BlenderError, isBlenderError, throwIfAborted } from './errors';
 import type { PairRowBuilder, PairTexts } from './encode';
 import { yieldToHost } from './yield-to-host';
 import { planBatches, type BatchLimits } from './schedule';
@@ -109,12 +109,6 @@ function distinctPairs(pairs: readonly PairTexts[]): { distinct: PairTexts[]; sl
     return slot;
   });
   return { distinct, slotOf };
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new BlenderError('ABORTED', 'the call was aborted (options.signal)', 'options.signal', { cause: signal.reason });
-  }
 }
 
 /** Right-pads rows with the pad id to `length`; the mask is 1 on tokens, 0 on padding. */

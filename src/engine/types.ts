@@ -48,11 +48,39 @@ export type RankStrategy = 'full' | 'bubble';
 export interface RankOptions extends CallOptions, WithInstructions {
   /** Return the aggregated scores (higher = better) instead of ranks. Not with `bubble`. */
   returnScores?: boolean;
+  /**
+   * Return a {@link RankDetails}: ranks, scores and each input's pairwise matrix of logits.
+   * `full` only (bubble runs too few pairs to fill one); not with `returnScores`.
+   */
+  returnMatrix?: boolean;
   strategy?: RankStrategy;
   aggregate?: Aggregation;
   /** Seed of the `bubble` order (default 0): the same seed gives the same winner. */
   seed?: number;
 }
+
+/** What `rank` returns with `returnMatrix: true`, per input. */
+export interface RankDetails {
+  /** 1 = best; exact ties share the best rank. */
+  ranks: number[][];
+  /** The aggregated scores the ranks come from (higher = better). */
+  scores: number[][];
+  /**
+   * `matrices[n][i][j]` = M(c_i, c_j): the logit of candidate i (first) against candidate j,
+   * > 0 meaning i is better; the diagonal is 0. PairRM has position bias, so M(i, j) and
+   * −M(j, i) differ in general.
+   */
+  matrices: number[][][];
+}
+
+/**
+ * `rank`'s result: {@link RankDetails} with `returnMatrix: true`, else ranks (or scores);
+ * either when `returnMatrix` is only known at run time.
+ */
+export type RankResult<WithMatrix extends boolean> = WithMatrix extends true ? RankDetails : number[][];
+
+/** `compare`'s result: logits with `returnLogits: true`, else booleans; either when only known at run time. */
+export type CompareResult<WithLogits extends boolean> = WithLogits extends true ? number[] : boolean[];
 
 /**
  * - `[A,B]+[B,A]` (default): M(A,B) - M(B,A), both orders (a sum, not an average).
@@ -116,6 +144,8 @@ export interface FuseOptions extends CallOptions, WithInstructions {
 export interface RankAndFuseOptions extends FuseOptions {
   /** How many of the best-ranked candidates are fused (default 3, the reference's). */
   topK?: number;
+  /** Also return the ranking's scores and pairwise matrices (as `rank`'s `returnMatrix`). */
+  returnMatrix?: boolean;
 }
 
 export interface RankAndFuseResult {
@@ -124,6 +154,9 @@ export interface RankAndFuseResult {
   /** The fused candidates per input, best first. */
   topCandidates: string[][];
 }
+
+/** `rankAndFuse`'s result: with `returnMatrix: true`, the ranking's details too. */
+export type RankAndFuseResultFor<WithMatrix extends boolean> = WithMatrix extends true ? RankAndFuseResult & RankDetails : RankAndFuseResult;
 
 /**
  * The caller's generator for `bestOfN`: any LLM, local or remote. Returns `n` candidate
@@ -164,35 +197,24 @@ export interface PairRankerConfig {
   candidateMaxLength: number;
 }
 
-/** What the engine knows about its loaded ranker. */
-export interface RankerInfo {
-  /** Where the model came from (folder path or URL). */
-  source: string;
-  /** The ONNX file actually loaded, relative to the model folder. */
-  file: string;
-  dtype: string;
-  executionProviders: string[];
-  config: PairRankerConfig;
-  loadMs: number;
-  /** Model passes (ordered pairs) run so far, and time spent in them. */
-  passes: number;
-  computeMs: number;
-}
-
 /** The compare/rank half of the public API, identical in Node and in the worker. */
 export interface Ranker {
-  rank(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankOptions): Promise<number[][]>;
-  compare(
+  rank<WithMatrix extends boolean = false>(
+    inputs: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options?: RankOptions & { returnMatrix?: WithMatrix },
+  ): Promise<RankResult<WithMatrix>>;
+  compare<WithLogits extends boolean = false>(
     inputs: readonly string[],
     candidatesA: readonly string[],
     candidatesB: readonly string[],
-    options?: CompareOptions,
-  ): Promise<boolean[] | number[]>;
-  compareConversations(
+    options?: CompareOptions & { returnLogits?: WithLogits },
+  ): Promise<CompareResult<WithLogits>>;
+  compareConversations<WithLogits extends boolean = false>(
     conversationsA: readonly Conversation[],
     conversationsB: readonly Conversation[],
-    options?: CompareConversationsOptions,
-  ): Promise<boolean[] | number[]>;
+    options?: CompareConversationsOptions & { returnLogits?: WithLogits },
+  ): Promise<CompareResult<WithLogits>>;
   rankWithRef(
     inputs: readonly string[],
     candidates: readonly (readonly string[])[],
@@ -203,11 +225,11 @@ export interface Ranker {
 /** The whole API: ranking plus fusion (fusion rejects with `FUSER_NOT_LOADED` until a fuser exists). */
 export interface Blender<Info> extends Ranker {
   fuse(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: FuseOptions): Promise<string[]>;
-  rankAndFuse(
+  rankAndFuse<WithMatrix extends boolean = false>(
     inputs: readonly string[],
     candidates: readonly (readonly string[])[],
-    options?: RankAndFuseOptions,
-  ): Promise<RankAndFuseResult>;
+    options?: RankAndFuseOptions & { returnMatrix?: WithMatrix },
+  ): Promise<RankAndFuseResultFor<WithMatrix>>;
   /** Generates n candidates per prompt with the caller's `generate`, ranks them with PairRM. */
   bestOfN(prompts: readonly string[], options: BestOfNOptions): Promise<BestOfNResult>;
   info(): Promise<Info>;

@@ -11,7 +11,7 @@
  */
 import { BlenderError, isBlenderError } from '../engine/errors';
 import { createBlender, type NodeBlender } from './create-blender';
-import type { NodeDtype } from './node-blender-options';
+import type { DtypeOption } from '../runtime/common/dtypes';
 
 export interface CliIo {
   readLines(): AsyncIterable<string>;
@@ -22,7 +22,7 @@ export interface CliIo {
 interface CliArgs {
   command: 'rank' | 'compare';
   ranker: string;
-  dtype: NodeDtype | undefined;
+  dtype: DtypeOption | undefined;
   batchSize: number | undefined;
   scores: boolean;
   chunk: number;
@@ -111,7 +111,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
       return n;
     };
     if (flag === '--ranker') args.ranker = value();
-    else if (flag === '--dtype') args.dtype = value() as NodeDtype;
+    else if (flag === '--dtype') args.dtype = value() as DtypeOption;
     else if (flag === '--batch-size') args.batchSize = positive();
     else if (flag === '--chunk') args.chunk = positive();
     else if (flag === '--scores' && command === 'rank') args.scores = true;

@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { ENGINE_DEFAULTS } from '../engine/call-options';
-import { BlenderError } from '../engine/errors';
+import { BlenderError, throwIfAborted } from '../engine/errors';
 import { bestOfN } from '../engine/best-of-n';
-import { throwIfAborted } from '../engine/pair-scorer';
 import { rankAndFuse } from '../engine/rank-and-fuse';
-import type { BestOfNOptions, BestOfNResult, Blender, FuseOptions, RankAndFuseOptions, RankAndFuseResult, Ranker, RankerInfo } from '../engine/types';
+import type { BestOfNOptions, BestOfNResult, Blender, FuseOptions, PairRankerConfig, RankAndFuseOptions, RankAndFuseResultFor, Ranker } from '../engine/types';
+import type { ModelInfo } from '../runtime/common/model-info';
 import type { LoadedFuser } from '../runtime/common/fuser';
 import { loadRanker, type LoadedRanker } from '../runtime/common/model-files';
 import { diskModelFiles } from '../runtime/node/disk-model-files';
@@ -18,20 +18,15 @@ export interface NodeBlenderInfo {
   /** Why this device and dtype. */
   reason: string;
   threads: number | 'onnxruntime default';
-  ranker: RankerInfo | null;
-  fuser: NodeFuserInfo | null;
+  ranker: NodeRankerInfo | null;
+  fuser: ModelInfo | null;
 }
 
-export interface NodeFuserInfo {
-  source: string;
-  /** The encoder and decoder graphs loaded, relative to the folder. */
-  files: string[];
-  dtype: string;
-  device: 'cpu';
-  loadMs: number;
-  /** Inputs fused so far, and time spent generating. */
-  generations: number;
-  computeMs: number;
+export interface NodeRankerInfo extends ModelInfo {
+  /** The execution providers onnxruntime-node opened the session with. */
+  executionProviders: string[];
+  /** The PairRM fields read from the folder's config.json. */
+  config: PairRankerConfig;
 }
 
 export type NodeBlender = Blender<NodeBlenderInfo>;
@@ -52,16 +47,16 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
     ...(resolved.threads !== undefined ? { intraOpNumThreads: resolved.threads, interOpNumThreads: 1 } : {}),
   };
   const { signal } = resolved;
-  throwIfAborted(signal);
+  throwIfAborted(signal, 'load');
   const ranker =
     resolved.ranker === null
       ? null
       : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults);
   let fuser: LoadedFuser | null = null;
   try {
-    throwIfAborted(signal);
+    throwIfAborted(signal, 'load');
     fuser = resolved.fuser === null ? null : await loadNodeFuser(resolved.fuser, resolved.dtype, resolved.threads);
-    throwIfAborted(signal);
+    throwIfAborted(signal, 'load');
   } catch (error) {
     await ranker?.session.release();
     await fuser?.model.dispose();
@@ -91,11 +86,11 @@ class NodeBlenderImpl implements NodeBlender {
     return this.unlessDisposed(this.requireFuser('fuse').engine.fuse(inputs, candidates, options));
   }
 
-  async rankAndFuse(
+  async rankAndFuse<WithMatrix extends boolean = false>(
     inputs: readonly string[],
     candidates: readonly (readonly string[])[],
-    options?: RankAndFuseOptions,
-  ): Promise<RankAndFuseResult> {
+    options?: RankAndFuseOptions & { returnMatrix?: WithMatrix },
+  ): Promise<RankAndFuseResultFor<WithMatrix>> {
     const fuser = this.requireFuser('rankAndFuse');
     return this.withRanker((engine) => rankAndFuse(engine, fuser.engine, inputs, candidates, options));
   }
@@ -115,21 +110,24 @@ class NodeBlenderImpl implements NodeBlender {
       threads: this.threads ?? 'onnxruntime default',
       ranker: ranker && {
         source: this.rankerSource,
-        file: ranker.file,
+        files: [ranker.file],
         dtype: ranker.dtype,
-        executionProviders: [...ranker.session.executionProviders],
-        config: { ...ranker.config },
-        loadMs: ranker.loadMs,
+        backend: 'cpu',
+        reason: this.reason,
+        timings: { loadMs: ranker.loadMs },
         passes: ranker.engine.stats.passes,
         computeMs: ranker.engine.stats.computeMs,
+        executionProviders: [...ranker.session.executionProviders],
+        config: { ...ranker.config },
       },
       fuser: this.fuser && {
         source: this.fuser.source,
         files: [...this.fuser.files],
         dtype: this.fuser.dtype,
-        device: 'cpu',
-        loadMs: this.fuser.loadMs,
-        generations: this.fuser.engine.stats.generations,
+        backend: 'cpu',
+        reason: this.reason,
+        timings: { loadMs: this.fuser.loadMs },
+        passes: this.fuser.engine.stats.generations,
         computeMs: this.fuser.engine.stats.computeMs,
       },
     };
@@ -145,7 +143,7 @@ class NodeBlenderImpl implements NodeBlender {
   private requireFuser(method: string): LoadedFuser {
     this.checkAlive();
     if (!this.fuser) {
-      throw new BlenderError('FUSER_NOT_LOADED', `${method} needs a fuser; none is configured (createBlender({ fuser }))`, 'fuser');
+      throw new BlenderError('FUSER_NOT_LOADED', `${method} needs a fuser; none is configured (createBlender({ fuser }))`, 'options.fuser');
     }
     return this.fuser;
   }
@@ -153,7 +151,7 @@ class NodeBlenderImpl implements NodeBlender {
   private async withRanker<T>(call: (engine: LoadedRanker['engine']) => Promise<T>): Promise<T> {
     this.checkAlive();
     if (!this.ranker) {
-      throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is configured (createBlender({ ranker }))', 'ranker');
+      throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is configured (createBlender({ ranker }))', 'options.ranker');
     }
     return this.unlessDisposed(call(this.ranker.engine));
   }

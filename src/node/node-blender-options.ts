@@ -1,9 +1,8 @@
 import { BlenderError } from '../engine/errors';
 import { checkIntegerOption, checkOptions, checkSignalOption } from '../engine/validate';
-import type { Dtype } from '../runtime/web/backend-choice';
+import { DTYPE_OPTIONS, isDtypeOption, type Dtype, type DtypeOption } from '../runtime/common/dtypes';
 
 export type NodeDevice = 'auto' | 'cpu';
-export type NodeDtype = Dtype | 'auto';
 
 export interface NodeBlenderOptions {
   /** Ranker model folder (relative to the current directory, or absolute), or null for none. */
@@ -13,7 +12,7 @@ export interface NodeBlenderOptions {
   /** Node runs on onnxruntime-node's CPU provider: 'auto' = 'cpu'. */
   device?: NodeDevice;
   /** Which ranker and fuser graphs to load; 'auto' = fp32 (the fastest exact choice on a CPU). */
-  dtype?: NodeDtype;
+  dtype?: DtypeOption;
   /** onnxruntime-node intra-op threads; default: onnxruntime's own (all cores). */
   threads?: number;
   /** Default pairs per model run for every call (a call's own batchSize wins). */
@@ -36,7 +35,6 @@ export interface ResolvedNodeOptions {
 }
 
 const KEYS = ['ranker', 'fuser', 'device', 'dtype', 'threads', 'batchSize', 'tokenBudget', 'signal'];
-const DTYPES: readonly NodeDtype[] = ['auto', 'fp32', 'fp16', 'q8', 'q4'];
 
 export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
   const opts = checkOptions<NodeBlenderOptions>(options, KEYS);
@@ -57,8 +55,8 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
     );
   }
   const dtype = opts.dtype ?? 'auto';
-  if (!DTYPES.includes(dtype)) {
-    throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPES.join(', ')}`, 'options.dtype');
+  if (!isDtypeOption(dtype)) {
+    throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPE_OPTIONS.join(', ')}`, 'options.dtype');
   }
   return {
     ranker,

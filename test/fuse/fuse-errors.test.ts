@@ -60,8 +60,8 @@ describe('malformed fusion calls (Node, tiny models)', () => {
 describe('fuser configuration (Node)', () => {
   const bad: [string, unknown, BlenderErrorCode, string][] = [
     ['a fuser that is not a string', { fuser: 42 }, 'INVALID_OPTION', 'options.fuser'],
-    ['a fuser folder that is not a model', { fuser: 'test/fuse' }, 'MODEL_INVALID', 'fuser'],
-    ['a ranker folder as fuser', { fuser: TINY_PAIRRM }, 'INVALID_OPTION', 'dtype'],
+    ['a fuser folder that is not a model', { fuser: 'test/fuse' }, 'MODEL_INVALID', 'options.fuser'],
+    ['a ranker folder as fuser', { fuser: TINY_PAIRRM }, 'INVALID_OPTION', 'options.dtype'],
   ];
   it.each(bad)('rejects %s', async (_name, options, code, argument) => {
     expect(await codeOf(() => createBlender({ ranker: null, ...(options as NodeBlenderOptions) }))).toEqual([code, argument]);
@@ -69,12 +69,12 @@ describe('fuser configuration (Node)', () => {
 
   it('without a fuser: fuse and rankAndFuse FUSER_NOT_LOADED; without a ranker: rankAndFuse and bestOfN RANKER_NOT_LOADED', async () => {
     const rankerOnly = await createBlender({ ranker: TINY_PAIRRM });
-    expect(await codeOf(() => rankerOnly.fuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'fuser']);
-    expect(await codeOf(() => rankerOnly.rankAndFuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'fuser']);
+    expect(await codeOf(() => rankerOnly.fuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'options.fuser']);
+    expect(await codeOf(() => rankerOnly.rankAndFuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'options.fuser']);
     await rankerOnly.dispose();
     const fuserOnly = await createBlender({ ranker: null, fuser: TINY_FUSER, dtype: 'q8' });
-    expect(await codeOf(() => fuserOnly.rankAndFuse(['x'], [['a']]))).toEqual(['RANKER_NOT_LOADED', 'ranker']);
-    expect(await codeOf(() => fuserOnly.bestOfN(['x'], { generate }))).toEqual(['RANKER_NOT_LOADED', 'ranker']);
+    expect(await codeOf(() => fuserOnly.rankAndFuse(['x'], [['a']]))).toEqual(['RANKER_NOT_LOADED', 'options.ranker']);
+    expect(await codeOf(() => fuserOnly.bestOfN(['x'], { generate }))).toEqual(['RANKER_NOT_LOADED', 'options.ranker']);
     expect((await fuserOnly.info()).fuser).toMatchObject({ dtype: 'q8', files: ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx'] });
     expect((await fuserOnly.fuse(['x'], [['a']], { maxNewTokens: 3 }))[0]).toEqual(expect.any(String));
     await fuserOnly.dispose();

@@ -83,6 +83,6 @@ describe('fuse prompt rules (character tokenizer)', () => {
     ['a zero limit', { source_max_tokens: 0, candidate_max_tokens: 4, eos_token_id: 1 }],
     ['no eos id', { source_max_tokens: 9, candidate_max_tokens: 4 }],
   ])('config with %s is MODEL_INVALID', (_name, json) => {
-    expect(() => readFuserConfig(json, 'm')).toThrow(expect.objectContaining({ code: 'MODEL_INVALID', argument: 'fuser' }));
+    expect(() => readFuserConfig(json, 'm')).toThrow(expect.objectContaining({ code: 'MODEL_INVALID', argument: 'options.fuser' }));
   });
 });

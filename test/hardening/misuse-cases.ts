@@ -115,9 +115,9 @@ export const MISUSE_CASES: readonly MisuseCase[] = [
   { name: 'createBlender: onProgress not a function', only: 'page', call: (c) => c.createBlender({ onProgress: 'log' }), code: 'INVALID_OPTION', argument: 'options.onProgress' },
 
   // A blender without the model a method needs, or disposed.
-  { name: 'rank without a ranker', call: (c) => c.empty.rank!(['q'], [['a']]), code: 'RANKER_NOT_LOADED', argument: 'ranker' },
-  { name: 'fuse without a fuser', call: (c) => c.empty.fuse!(['q'], [['a']]), code: 'FUSER_NOT_LOADED', argument: 'fuser' },
-  { name: 'rankAndFuse without a fuser', call: (c) => c.empty.rankAndFuse!(['q'], [['a']]), code: 'FUSER_NOT_LOADED', argument: 'fuser' },
+  { name: 'rank without a ranker', call: (c) => c.empty.rank!(['q'], [['a']]), code: 'RANKER_NOT_LOADED', argument: 'options.ranker' },
+  { name: 'fuse without a fuser', call: (c) => c.empty.fuse!(['q'], [['a']]), code: 'FUSER_NOT_LOADED', argument: 'options.fuser' },
+  { name: 'rankAndFuse without a fuser', call: (c) => c.empty.rankAndFuse!(['q'], [['a']]), code: 'FUSER_NOT_LOADED', argument: 'options.fuser' },
   { name: 'rank after dispose', call: (c) => c.disposed.rank!(['q'], [['a']]), code: 'DISPOSED', argument: undefined },
   { name: 'info after dispose', call: (c) => c.disposed.info!(), code: 'DISPOSED', argument: undefined },
 

@@ -17,7 +17,7 @@ describe('createBlender (Node)', () => {
     ['a browser device', { ranker: TINY_PAIRRM, device: 'webgpu' }, 'BACKEND_UNAVAILABLE', 'options.device'],
     ['an unknown dtype', { ranker: TINY_PAIRRM, dtype: 'int3' }, 'INVALID_OPTION', 'options.dtype'],
     ['a ranker that is not a string', { ranker: 42 }, 'INVALID_OPTION', 'options.ranker'],
-    ['a folder that is not a model', { ranker: 'test/engine' }, 'MODEL_INVALID', 'ranker'],
+    ['a folder that is not a model', { ranker: 'test/engine' }, 'MODEL_INVALID', 'options.ranker'],
     ['a fuser that is not a string', { ranker: null, fuser: 42 }, 'INVALID_OPTION', 'options.fuser'],
     ['threads 0', { ranker: TINY_PAIRRM, threads: 0 }, 'INVALID_OPTION', 'options.threads'],
   ];
@@ -27,9 +27,9 @@ describe('createBlender (Node)', () => {
 
   it('without a ranker, ranking rejects with RANKER_NOT_LOADED; fuse with FUSER_NOT_LOADED', async () => {
     const blender = await createBlender({ ranker: null, fuser: null });
-    expect(await codeOf(blender.rank(['x'], [['a']]))).toEqual(['RANKER_NOT_LOADED', 'ranker']);
-    expect(await codeOf(blender.fuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'fuser']);
-    expect(await codeOf(blender.rankAndFuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'fuser']);
+    expect(await codeOf(blender.rank(['x'], [['a']]))).toEqual(['RANKER_NOT_LOADED', 'options.ranker']);
+    expect(await codeOf(blender.fuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'options.fuser']);
+    expect(await codeOf(blender.rankAndFuse(['x'], [['a']]))).toEqual(['FUSER_NOT_LOADED', 'options.fuser']);
     expect((await blender.info()).ranker).toBeNull();
     await blender.dispose();
   });
@@ -38,7 +38,7 @@ describe('createBlender (Node)', () => {
     const scores: Record<string, number[][]> = {};
     for (const dtype of ['fp32', 'fp16', 'q8', 'q4'] as const) {
       const blender = await tinyBlender({ dtype });
-      expect((await blender.info()).ranker).toMatchObject({ dtype, file: `onnx/model${{ fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' }[dtype]}.onnx` });
+      expect((await blender.info()).ranker).toMatchObject({ dtype, files: [`onnx/model${{ fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' }[dtype]}.onnx`] });
       scores[dtype] = await blender.rank(['hello'], [['hi there', 'go away', 'hello to you']], { returnScores: true });
       await blender.dispose();
     }

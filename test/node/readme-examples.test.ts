@@ -38,7 +38,7 @@ describe('README examples', () => {
     const own = await tinyBlender();
     const info = await own.info();
     expect(info).toMatchObject({ runtime: 'onnxruntime-node', device: 'cpu', fuser: null });
-    expect(info.ranker).toMatchObject({ dtype: 'fp32', file: 'onnx/model.onnx', passes: 0 });
+    expect(info.ranker).toMatchObject({ dtype: 'fp32', files: ['onnx/model.onnx'], passes: 0 });
     await own.rank(['x'], [['a', 'b']]);
     expect((await own.info()).ranker?.passes).toBe(2);
     await own.dispose();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
-import { chooseBackend, type BackendRequest, type Dtype } from '../../src/runtime/web/backend-choice';
+import type { Dtype } from '../../src/runtime/common/dtypes';
+import { chooseBackend, type BackendRequest } from '../../src/runtime/web/backend-choice';
 import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 
 const ALL: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
@@ -48,20 +49,20 @@ describe('chooseBackend', () => {
 
   it('fails clearly when WebGPU is forced without an adapter', () => {
     const error = errorOf(() => chooseBackend(request({ device: 'webgpu' })));
-    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', argument: 'device' });
+    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', argument: 'options.device' });
     expect(error.message).toMatch(/requestAdapter\(\) returned null/);
   });
 
   it('refuses q8 on forced WebGPU instead of running it on the CPU', () => {
     expect(errorOf(() => chooseBackend(request({ device: 'webgpu', dtype: 'q8', webgpu: adapter(true) })))).toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
-      argument: 'dtype',
+      argument: 'options.dtype',
     });
   });
 
   it('names a dtype the model has no file for', () => {
     const error = errorOf(() => chooseBackend(request({ dtype: 'q4', available: ['fp32'] })));
-    expect(error).toMatchObject({ code: 'INVALID_OPTION', argument: 'dtype' });
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', argument: 'options.dtype' });
     expect(error.message).toMatch(/no such variant/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, type Dtype, type PageDevice } from '../../src/runtime/web/backend-choice';
+import type { Dtype } from '../../src/runtime/common/dtypes';
+import { chooseBackend, type PageDevice } from '../../src/runtime/web/backend-choice';
 import { chooseOrtBuild, type OrtBuildRequest } from '../../src/runtime/web/ort-build';
 import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 

@@ -5,7 +5,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { LoadEvent } from '../../src/client/protocol';
+import type { LoadEvent } from '../../src/runtime/web/load-events';
 import { isBlenderError } from '../../src/engine/errors';
 import { ModelStore } from '../../src/runtime/web/model-store';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptions } from '../../src/runtime/common/ort-sessions';
@@ -76,10 +76,10 @@ describe('loadPageRanker', () => {
     });
     const info = ranker.info();
     expect(ort.opened).toEqual(['webgpu', 'wasm']);
-    expect(info).toMatchObject({ backend: 'wasm', dtype: 'q8', file: 'onnx/model_quantized.onnx' });
+    expect(info).toMatchObject({ backend: 'wasm', dtype: 'q8', files: ['onnx/model_quantized.onnx'] });
     expect(info.reason).toMatch(/^WASM: WebGPU could not run the ranker/);
     expect(events).toContainEqual(expect.objectContaining({ stage: 'fallback', from: 'webgpu', to: 'wasm' }));
-    expect(await ranker.engine.rank(['q'], [['a', 'b', 'c']])).toHaveLength(1);
+    expect(await ranker.model.engine.rank(['q'], [['a', 'b', 'c']])).toHaveLength(1);
     expect(info.timings.firstRunMs).toBeGreaterThan(0);
   });
 
@@ -160,7 +160,7 @@ describe('loadPageRanker', () => {
     it.each(['parses', 'fails-to-parse'] as const)('never runs a session from the bad copy (it %s), drops the copy and loads a fresh download', async (badGraph) => {
       const map = new Map<string, unknown>();
       const request = { url: URL_BASE, device: 'wasm', dtype: 'q8', webgpu: adapter } as const;
-      await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), { ...request, onLoad: undefined })).session.release();
+      await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), { ...request, onLoad: undefined })).release();
       const chunkKey = [...map.keys()].find((key) => key.startsWith('chunk|') && key.includes(GRAPH))!;
       const corrupted = (map.get(chunkKey) as Uint8Array).slice();
       corrupted[100] = corrupted[100]! ^ 0xff;
@@ -179,14 +179,14 @@ describe('loadPageRanker', () => {
       const fromBad = sessions.filter((session) => !session.fromGoodBytes);
       expect(fromBad).toEqual(badGraph === 'parses' ? [{ fromGoodBytes: false, runs: 0, released: true }] : []);
       expect(sessions.filter((session) => session.fromGoodBytes)).toHaveLength(1);
-      expect(await ranker.engine.rank(['q'], [['a', 'b']])).toEqual([expect.any(Array)]);
+      expect(await ranker.model.engine.rank(['q'], [['a', 'b']])).toEqual([expect.any(Array)]);
       expect(sha((map.get(chunkKey) as Uint8Array) ?? new Uint8Array())).not.toBe(sha(corrupted));
     });
 
     it('rethrows a session failure when the stored graph was sound', async () => {
       const map = new Map<string, unknown>();
       const request = { url: URL_BASE, device: 'wasm', dtype: 'q8', webgpu: adapter, onLoad: undefined } as const;
-      await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), request)).session.release();
+      await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), request)).release();
       const failing: OrtModuleLike = {
         Tensor: ortNode.Tensor as unknown as OrtModuleLike['Tensor'],
         InferenceSession: { create: async () => Promise.reject(new Error('out of memory')) } as unknown as OrtModuleLike['InferenceSession'],

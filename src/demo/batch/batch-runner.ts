@@ -1,13 +1,15 @@
 // Runs a batch's rows through the ranker, a few rows per call (so model runs stay full),
 // with progress and cancel. A call that fails is retried row by row, so one bad row costs
 // only itself. Cancelling keeps every outcome finished so far.
-import { ranksFromScores } from '../../engine/aggregate';
-import { isBlenderError } from '../../engine/errors';
-import type { ComputeProgress, Ranker, RankStrategy } from '../../engine/types';
+import { isBlenderError, ranksFromScores, type CompareOptions, type ComputeProgress, type RankOptions, type RankStrategy } from '../../client/index';
 import type { BatchRow, PairRow, RankRow } from './batch-rows';
 import type { Outcome } from './batch-outcomes';
 
-export type BatchRanker = Pick<Ranker, 'rank' | 'compare'>;
+/** What a batch needs of a blender: ranks or scores, and logits. */
+export interface BatchRanker {
+  rank(inputs: readonly string[], candidates: readonly (readonly string[])[], options: RankOptions & { returnMatrix?: false }): Promise<number[][]>;
+  compare(inputs: readonly string[], a: readonly string[], b: readonly string[], options: CompareOptions & { returnLogits: true }): Promise<number[]>;
+}
 
 export interface BatchRunOptions {
   strategy: RankStrategy;
@@ -74,7 +76,7 @@ async function runRows(
   const common = { instructions, signal, ...(onProgress ? { onProgress } : {}) };
   if (rows[0]?.kind === 'pair') {
     const pairs = rows as readonly PairRow[];
-    const logits = (await ranker.compare(inputs, pairs.map((row) => row.a), pairs.map((row) => row.b), { ...common, returnLogits: true })) as number[];
+    const logits = await ranker.compare(inputs, pairs.map((row) => row.a), pairs.map((row) => row.b), { ...common, returnLogits: true });
     return pairs.map((row, i) => ({ kind: 'pair', row, logit: logits[i]! }));
   }
   const ranked = rows as readonly RankRow[];

@@ -1,6 +1,6 @@
 // The batch's summary per candidate column (a model when the file names them, else a
 // position): how often it won (ranked first, or won its A/B pair) and its mean rank.
-import type { RankStrategy } from '../../engine/types';
+import type { RankStrategy } from '../../client/index';
 import type { BatchKind } from './batch-rows';
 import type { Outcome } from './batch-outcomes';
 

@@ -8,7 +8,7 @@ import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers'
 import { BlenderError } from '../../engine/errors';
 import { readFuserConfig, type FuseTokenizer } from '../../engine/fuse-prompt';
 import { FusionEngine, type FuserGenerator } from '../../engine/fusion-engine';
-import type { Dtype } from '../web/backend-choice';
+import { graphFile, type Dtype } from './dtypes';
 import { seq2seqGenerator } from './fuser-generator';
 import type { Seq2SeqModel } from './seq2seq-generate';
 
@@ -35,12 +35,9 @@ export interface LoadedFuser {
   loadMs: number;
 }
 
-/** transformers.js's file suffix per dtype (its DEFAULT_DTYPE_SUFFIX_MAPPING). */
-const SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
-
 /** The encoder and merged decoder graphs of a dtype (the files a fuser needs besides JSON). */
 export function fuserFiles(dtype: Dtype): string[] {
-  return ['encoder_model', 'decoder_model_merged'].map((graph) => `onnx/${graph}${SUFFIX[dtype]}.onnx`);
+  return ['encoder_model', 'decoder_model_merged'].map((stem) => graphFile(stem, dtype));
 }
 
 /**

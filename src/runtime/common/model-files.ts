@@ -8,7 +8,7 @@ import { RankingEngine } from '../../engine/engine';
 import { BlenderError } from '../../engine/errors';
 import { readPairRankerConfig } from '../../engine/pair-config';
 import type { PairRankerConfig } from '../../engine/types';
-import type { Dtype } from '../web/backend-choice';
+import { DTYPES, type Dtype } from './dtypes';
 import { createRankerSession, rankerFile, type OrtModuleLike, type OrtSessionOptions, type RankerSession } from './ort-sessions';
 import { createPlainTextTokenizer } from './tokenizer';
 
@@ -25,8 +25,6 @@ export interface ModelFiles {
   onnxModel(path: string): Promise<Uint8Array | string>;
 }
 
-export const RANKER_DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
-
 export interface LoadedRanker {
   engine: RankingEngine;
   session: RankerSession;
@@ -38,8 +36,8 @@ export interface LoadedRanker {
 
 /** The dtypes a folder has a ranker graph for. */
 export async function availableRankerDtypes(files: ModelFiles): Promise<Dtype[]> {
-  const present = await Promise.all(RANKER_DTYPES.map((dtype) => files.has(rankerFile(dtype))));
-  return RANKER_DTYPES.filter((_, k) => present[k]);
+  const present = await Promise.all(DTYPES.map((dtype) => files.has(rankerFile(dtype))));
+  return DTYPES.filter((_, k) => present[k]);
 }
 
 export async function loadRanker(
@@ -58,7 +56,7 @@ export async function loadRanker(
   );
   const file = rankerFile(dtype);
   if (!(await files.has(file))) {
-    throw new BlenderError('INVALID_OPTION', `dtype '${dtype}' was asked for but ${files.location} has no ${file}`, 'dtype');
+    throw new BlenderError('INVALID_OPTION', `dtype '${dtype}' was asked for but ${files.location} has no ${file}`, 'options.dtype');
   }
   const session = await createRankerSession(ort, await files.onnxModel(file), sessionOptions, `${files.location}/${file}`);
   return {
@@ -73,7 +71,7 @@ export async function loadRanker(
 
 async function readRequired(files: ModelFiles, path: string): Promise<unknown> {
   if (!(await files.has(path))) {
-    throw new BlenderError('MODEL_INVALID', `${files.location} has no ${path}: not a PairRM model folder`, 'ranker');
+    throw new BlenderError('MODEL_INVALID', `${files.location} has no ${path}: not a PairRM model folder`, 'options.ranker');
   }
   return files.readJson(path);
 }

@@ -5,7 +5,7 @@
  */
 import { BlenderError } from '../../engine/errors';
 import type { PairModel } from '../../engine/pair-scorer';
-import type { Dtype } from '../web/backend-choice';
+import { graphFile, type Dtype } from './dtypes';
 
 export interface OrtTensorLike {
   readonly data: unknown;
@@ -39,17 +39,9 @@ export interface OrtModuleLike {
   Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => OrtTensorLike;
 }
 
-/** transformers.js's file suffix convention for dtypes (DESIGN.md model layout). */
-export const DTYPE_SUFFIX: Readonly<Record<Dtype, string>> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  q4: '_q4',
-};
-
 /** The ranker's ONNX file for a dtype, relative to the model folder. */
 export function rankerFile(dtype: Dtype): string {
-  return `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+  return graphFile('model', dtype);
 }
 
 /**
@@ -104,7 +96,7 @@ export async function createRankerSession(
         ? await ort.InferenceSession.create(model, options)
         : await ort.InferenceSession.create(model, options);
   } catch (error) {
-    throw new BlenderError('MODEL_LOAD_FAILED', `could not open the ranker ${source}: ${String(error)}`, 'ranker', {
+    throw new BlenderError('MODEL_LOAD_FAILED', `could not open the ranker ${source}: ${String(error)}`, 'options.ranker', {
       cause: error,
     });
   }
@@ -117,7 +109,7 @@ export async function createRankerSession(
     throw new BlenderError(
       'MODEL_INVALID',
       `${source} is not a PairRM ranker graph: it lacks ${missing.join(', ')} (inputs: ${session.inputNames.join(', ')}; outputs: ${session.outputNames.join(', ')})`,
-      'ranker',
+      'options.ranker',
     );
   }
   // onnxruntime-web rejects a run while another is in flight on the same session, and two

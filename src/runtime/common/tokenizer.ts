@@ -45,12 +45,12 @@ export interface PlainTextTokenizer extends ContentTokenizer {
 
 export function createPlainTextTokenizer(tokenizerJson: unknown, tokenizerConfig: unknown, source: string): PlainTextTokenizer {
   if (!isObject(tokenizerJson) || !isObject(tokenizerJson['model'])) {
-    throw new BlenderError('MODEL_INVALID', `${source}: tokenizer.json is not a tokenizers JSON file`, 'ranker');
+    throw new BlenderError('MODEL_INVALID', `${source}: tokenizer.json is not a tokenizers JSON file`, 'options.ranker');
   }
   const config = isObject(tokenizerConfig) ? tokenizerConfig : {};
   if (config['do_lowercase_and_remove_accent'] === true) {
     // XLM-style option; no PairRM tokenizer uses it and the library keeps its helper private.
-    throw new BlenderError('MODEL_INVALID', `${source}: do_lowercase_and_remove_accent is not supported`, 'ranker');
+    throw new BlenderError('MODEL_INVALID', `${source}: do_lowercase_and_remove_accent is not supported`, 'options.ranker');
   }
   let core: TokenizerCore;
   try {
@@ -58,7 +58,7 @@ export function createPlainTextTokenizer(tokenizerJson: unknown, tokenizerConfig
     // caller's JSON untouched.
     core = (new PreTrainedTokenizer(tokenizerJson, config) as unknown as { _tokenizer: TokenizerCore })._tokenizer;
   } catch (error) {
-    throw new BlenderError('MODEL_LOAD_FAILED', `${source}: could not build the tokenizer: ${String(error)}`, 'ranker', {
+    throw new BlenderError('MODEL_LOAD_FAILED', `${source}: could not build the tokenizer: ${String(error)}`, 'options.ranker', {
       cause: error,
     });
   }
@@ -74,7 +74,7 @@ export function createPlainTextTokenizer(tokenizerJson: unknown, tokenizerConfig
     return core.model(pieces).map((piece) => {
       const id = core.model.tokens_to_ids.get(piece) ?? unkId;
       if (id === undefined) {
-        throw new BlenderError('MODEL_INVALID', `${source}: the tokenizer has no id for "${piece}" and no unknown token`, 'ranker');
+        throw new BlenderError('MODEL_INVALID', `${source}: the tokenizer has no id for "${piece}" and no unknown token`, 'options.ranker');
       }
       return id;
     });

@@ -22,7 +22,7 @@ export function diskModelFiles(folder: string): ModelFiles {
       try {
         return JSON.parse(text) as unknown;
       } catch (error) {
-        throw new BlenderError('MODEL_INVALID', `${root}${sep}${path} is not valid JSON: ${String(error)}`, 'ranker', {
+        throw new BlenderError('MODEL_INVALID', `${root}${sep}${path} is not valid JSON: ${String(error)}`, 'options.ranker', {
           cause: error,
         });
       }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { BlenderError } from '../../engine/errors';
-import type { Dtype } from '../web/backend-choice';
+import type { Dtype } from '../common/dtypes';
 import { fuserFiles, loadFuser, type LoadedFuser } from '../common/fuser';
 import { existsSync } from 'node:fs';
 
@@ -16,7 +16,7 @@ export async function loadNodeFuser(folder: string, dtype: Dtype, threads: numbe
       throw new BlenderError(
         file.endsWith('.onnx') ? 'INVALID_OPTION' : 'MODEL_INVALID',
         `${folder} has no ${file}: not a GenFuser folder${file.endsWith('.onnx') ? ` for dtype '${dtype}'` : ''}`,
-        file.endsWith('.onnx') ? 'dtype' : 'fuser',
+        file.endsWith('.onnx') ? 'options.dtype' : 'options.fuser',
       );
     }
   }

@@ -3,20 +3,22 @@
  * and the model's variants come in, a decision with a human-readable reason comes out.
  */
 import { BlenderError } from '../../engine/errors';
+import { DTYPE_TABLE, type Dtype, type DtypeOption } from '../common/dtypes';
+import type { PageBackend } from './load-events';
 import type { WebGpuProbe } from './webgpu-probe';
 
-export type PageDevice = 'auto' | 'webgpu' | 'wasm';
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+export type PageDevice = 'auto' | PageBackend;
+export const PAGE_DEVICES: readonly PageDevice[] = ['auto', 'webgpu', 'wasm'];
 
 export interface BackendChoice {
-  backend: 'webgpu' | 'wasm';
+  backend: PageBackend;
   dtype: Dtype;
   reason: string;
 }
 
 export interface BackendRequest {
   device: PageDevice;
-  dtype: Dtype | 'auto';
+  dtype: DtypeOption;
   webgpu: WebGpuProbe;
   /** The dtypes the model folder has files for. */
   available: readonly Dtype[];
@@ -25,9 +27,7 @@ export interface BackendRequest {
 /** Why a dtype cannot run on this WebGPU adapter, or null when it can. */
 function webgpuObstacle(dtype: Dtype, probe: WebGpuProbe): string | null {
   if (!probe.available) return probe.reason;
-  // DynamicQuantizeLinear + MatMulInteger have no WebGPU kernels: ORT would run them on
-  // the CPU, slower than plain WASM.
-  if (dtype === 'q8') return 'q8 does not run on WebGPU (its int8 kernels fall back to the CPU)';
+  if (!DTYPE_TABLE[dtype].backends.includes('webgpu')) return `${dtype} does not run on WebGPU (its kernels would fall back to the CPU)`;
   if (dtype === 'fp16' && !probe.adapter.shaderF16) return 'the WebGPU adapter lacks shader-f16, which fp16 needs';
   return null;
 }
@@ -41,7 +41,7 @@ export function adapterName(probe: WebGpuProbe): string {
 }
 
 /** The best dtype for a backend among those the model has (docs/model-folder.md §1, `dtype: 'auto'`). */
-function autoDtype(backend: 'webgpu' | 'wasm', probe: WebGpuProbe, available: readonly Dtype[]): Dtype {
+function autoDtype(backend: PageBackend, probe: WebGpuProbe, available: readonly Dtype[]): Dtype {
   const preference: Dtype[] =
     backend === 'wasm'
       ? ['q8', 'fp32', 'q4', 'fp16']
@@ -53,7 +53,7 @@ function autoDtype(backend: 'webgpu' | 'wasm', probe: WebGpuProbe, available: re
     throw new BlenderError(
       'BACKEND_UNAVAILABLE',
       `the model has no variant that runs on ${backend} (it has: ${available.join(', ') || 'none'})`,
-      'dtype',
+      'options.dtype',
     );
   }
   return dtype;
@@ -65,7 +65,7 @@ export function chooseBackend(request: BackendRequest): BackendChoice {
     throw new BlenderError(
       'INVALID_OPTION',
       `dtype '${request.dtype}' was asked for but the model has no such variant (it has: ${available.join(', ')})`,
-      'dtype',
+      'options.dtype',
     );
   }
 
@@ -76,11 +76,11 @@ export function chooseBackend(request: BackendRequest): BackendChoice {
 
   if (device === 'webgpu') {
     if (!webgpu.available) {
-      throw new BlenderError('BACKEND_UNAVAILABLE', `device 'webgpu' was asked for but ${webgpu.reason}`, 'device');
+      throw new BlenderError('BACKEND_UNAVAILABLE', `device 'webgpu' was asked for but ${webgpu.reason}`, 'options.device');
     }
     const dtype = request.dtype === 'auto' ? autoDtype('webgpu', webgpu, available) : request.dtype;
     const obstacle = webgpuObstacle(dtype, webgpu);
-    if (obstacle) throw new BlenderError('BACKEND_UNAVAILABLE', `device 'webgpu' with dtype '${dtype}': ${obstacle}`, 'dtype');
+    if (obstacle) throw new BlenderError('BACKEND_UNAVAILABLE', `device 'webgpu' with dtype '${dtype}': ${obstacle}`, 'options.dtype');
     return { backend: 'webgpu', dtype, reason: `WebGPU, as asked (${adapterName(webgpu)})` };
   }
 

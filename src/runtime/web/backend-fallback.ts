@@ -3,21 +3,15 @@
  * WebGPU to WASM when WebGPU cannot load or run it, keeping the reason. Shared by the
  * page's ranker and fuser.
  */
-import type { LoadEvent } from '../../client/protocol';
 import { isBlenderError } from '../../engine/errors';
-import { chooseBackend, type BackendChoice, type Dtype, type PageDevice } from './backend-choice';
-import type { WebGpuProbe } from './webgpu-probe';
-
-export interface BackendRequestFor {
-  device: PageDevice;
-  dtype: Dtype | 'auto';
-  webgpu: WebGpuProbe;
-  onLoad: ((event: LoadEvent) => void) | undefined;
-}
+import type { Dtype } from '../common/dtypes';
+import type { ModelRole } from '../common/model-info';
+import { chooseBackend, type BackendChoice } from './backend-choice';
+import type { PageModelRequest } from './page-loader';
 
 export async function openWithFallback<T>(
-  role: 'ranker' | 'fuser',
-  request: BackendRequestFor,
+  role: ModelRole,
+  request: Omit<PageModelRequest, 'url'>,
   available: readonly Dtype[],
   open: (choice: BackendChoice) => Promise<T>,
 ): Promise<{ loaded: T; choice: BackendChoice }> {

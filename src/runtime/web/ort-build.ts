@@ -11,14 +11,15 @@
  * A worker loads one build, once, before transformers.js captures it (src/runtime/web/ort-web.ts),
  * so the choice is made before any model's variants are known.
  */
-import { chooseBackend, type Dtype, type PageDevice } from './backend-choice';
+import type { DtypeOption } from '../common/dtypes';
+import { chooseBackend, type PageDevice } from './backend-choice';
 import type { WebGpuProbe } from './webgpu-probe';
 
 export type OrtBuild = 'wasm' | 'webgpu';
 
 export interface OrtBuildRequest {
   device: PageDevice;
-  dtype: Dtype | 'auto';
+  dtype: DtypeOption;
   webgpu: WebGpuProbe;
 }
 

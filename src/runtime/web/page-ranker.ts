@@ -1,37 +1,24 @@
 /**
- * Loads a PairRM ranker inside the page's worker: model files through the store (cache or
- * network, verified), the backend and dtype from the WebGPU probe and the model's variants,
- * a WebGPU session that falls back to WASM when it cannot be created (keeping the reason),
- * and a warm-up pass so `info()` can report the first run's time. A graph read from the
- * cache is hashed while its session is created; the session is used only once it matched.
+ * Loads a PairRM ranker inside the page's worker (the shared steps are in page-loader.ts):
+ * model files through the store (cache or network, verified), and a session per backend. A
+ * graph read from the cache is hashed while its session is created; the session is used
+ * only once the hash matched.
  */
-import type { LoadedModelInfo, LoadEvent } from '../../client/protocol';
-import type { BackendChoice, Dtype, PageDevice } from './backend-choice';
-import { openWithFallback, warmUp } from './backend-fallback';
 import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from '../common/model-files';
-import type { ModelStore, PendingFile, StoreEvent } from './model-store';
 import { startOrtRuntime, type OrtModuleLike } from '../common/ort-sessions';
-import type { WebGpuProbe } from './webgpu-probe';
+import type { BackendChoice } from './backend-choice';
+import type { ModelStore, PendingFile } from './model-store';
+import { loadingAs, PageModelLoad, type OpenedModel, type PageModel, type PageModelRequest } from './page-loader';
 
-export interface PageRankerRequest {
-  url: string;
-  device: PageDevice;
-  dtype: Dtype | 'auto';
-  webgpu: WebGpuProbe;
-  onLoad: ((event: LoadEvent) => void) | undefined;
+export type PageRanker = PageModel<LoadedRanker>;
+
+export function loadPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageModelRequest): Promise<PageRanker> {
+  return loadingAs('ranker', () => openPageRanker(ort, store, request));
 }
 
-export interface PageRanker extends LoadedRanker {
-  info(): LoadedModelInfo;
-}
-
-const ROLE = 'ranker';
-
-export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageRankerRequest): Promise<PageRanker> {
-  const { url, onLoad } = request;
-  const started = performance.now();
-  const timings = { downloadMs: 0, sessionMs: 0 };
-  const files = await storeModelFiles(store, url, timings, onLoad && ((event) => onLoad({ ...event, role: ROLE })));
+async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageModelRequest): Promise<PageRanker> {
+  const load = new PageModelLoad('ranker', request);
+  const files = await storeModelFiles(store, load);
   const available = await availableRankerDtypes(files);
 
   /**
@@ -39,8 +26,7 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
    * (the check and ORT's parsing overlap), and is released unused if the check fails; then
    * the graph is read again the strict way, which downloads a fresh copy.
    */
-  const open = async (choice: BackendChoice, checkLater = true): Promise<LoadedRanker & { firstRunMs: number }> => {
-    let sessionStarted = 0;
+  const open = async (choice: BackendChoice, checkLater = true): Promise<OpenedModel<LoadedRanker>> => {
     const checks: Promise<boolean>[] = [];
     // ORT's runtime starts while the files are read (the graph's read takes seconds).
     const runtimeStarted = startOrtRuntime(ort, choice.backend);
@@ -56,9 +42,8 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
         } else {
           bytes = await files.onnxModel(path);
         }
-        sessionStarted = performance.now();
+        load.creatingSession(choice);
         await runtimeStarted;
-        onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'creating' });
         return bytes;
       },
     };
@@ -75,34 +60,16 @@ export async function loadPageRanker(ort: OrtModuleLike, store: ModelStore, requ
       await loaded.session.release().catch(() => undefined);
       return open(choice, false);
     }
-    timings.sessionMs += performance.now() - sessionStarted;
-    const firstRunMs = await warmUp(
-      () => loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true }),
-      () => loaded.session.release(),
-    );
-    onLoad?.({ stage: 'session', role: ROLE, backend: choice.backend, dtype: choice.dtype, status: 'ready' });
-    return { ...loaded, firstRunMs };
+    return {
+      model: loaded,
+      files: [loaded.file],
+      work: () => ({ ...loaded.engine.stats }),
+      warmUp: () => loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true }),
+      release: () => loaded.session.release(),
+    };
   };
 
-  const { loaded, choice } = await openWithFallback(ROLE, request, available, open);
-
-  const baseline = { ...loaded.engine.stats };
-  const loadMs = performance.now() - started;
-  const { firstRunMs } = loaded;
-
-  return {
-    ...loaded,
-    info: () => ({
-      source: url,
-      file: loaded.file,
-      backend: choice.backend,
-      dtype: choice.dtype,
-      reason: choice.reason,
-      timings: { ...timings, firstRunMs, loadMs },
-      passes: loaded.engine.stats.passes - baseline.passes,
-      computeMs: loaded.engine.stats.computeMs - baseline.computeMs,
-    }),
-  };
+  return load.open(available, (choice) => open(choice));
 }
 
 interface StoreModelFiles extends ModelFiles {
@@ -111,26 +78,16 @@ interface StoreModelFiles extends ModelFiles {
 }
 
 /** A model folder read through the store: every file verified against the manifest. */
-async function storeModelFiles(
-  store: ModelStore,
-  url: string,
-  timings: { downloadMs: number },
-  onEvent: ((event: StoreEvent) => void) | undefined,
-): Promise<StoreModelFiles> {
+async function storeModelFiles(store: ModelStore, load: PageModelLoad): Promise<StoreModelFiles> {
+  const { url, onStoreEvent: onEvent } = load;
   const manifest = await store.manifest(url);
   const listed = new Set(manifest.files.map((file) => file.path));
-  const timed = async <T>(read: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    const result = await read();
-    timings.downloadMs += performance.now() - started;
-    return result;
-  };
-  const read = (path: string) => timed(() => store.file(url, path, { onEvent }));
+  const read = (path: string) => load.download(() => store.file(url, path, { onEvent }));
   return {
     location: url,
     has: async (path) => listed.has(path),
-    readJson: async (path) => JSON.parse(new TextDecoder().decode(await read(path))),
+    readJson: async (path) => JSON.parse(new TextDecoder().decode(await read(path))) as unknown,
     onnxModel: read,
-    onnxModelCheckedLater: (path) => timed(() => store.fileCheckedLater(url, path, { onEvent })),
+    onnxModelCheckedLater: (path) => load.download(() => store.fileCheckedLater(url, path, { onEvent })),
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * createBlender's options in pages: checked here, in the page, so a mistake is reported with
+ * the option's name before any worker starts; model URLs made absolute against the page.
+ */
+import { BlenderError } from '../engine/errors';
+import { DTYPE_OPTIONS, isDtypeOption, type DtypeOption } from '../runtime/common/dtypes';
+import { PAGE_DEVICES, type PageDevice } from '../runtime/web/backend-choice';
+import type { LoadEvent } from '../runtime/web/load-events';
+import type { WireCreateOptions } from './protocol';
+
+export interface BrowserBlenderOptions {
+  /** URL of a ranker model folder (relative to the page or absolute), or null for none. */
+  ranker?: string | null;
+  /** URL of a fuser model folder, or null for none. */
+  fuser?: string | null;
+  /** `auto` (default): WebGPU when an adapter can run the model, else WASM. */
+  device?: PageDevice;
+  /** `auto` (default): fp16 or q4 on WebGPU, q8 on WASM, among the model's variants. */
+  dtype?: DtypeOption;
+  /** Model loading progress: downloads, cache hits and misses, session creation, fallbacks. */
+  onProgress?: (event: LoadEvent) => void;
+  /**
+   * Aborts loading (download, session creation): createBlender rejects with `ABORTED` and
+   * its worker is stopped. Nothing half-downloaded is ever served from the cache.
+   */
+  signal?: AbortSignal;
+}
+
+const OPTION_KEYS: readonly (keyof BrowserBlenderOptions)[] = ['ranker', 'fuser', 'device', 'dtype', 'onProgress', 'signal'];
+
+/** The options that cross to the worker (callbacks and the signal stay in the page). */
+export function readCreateOptions(options: BrowserBlenderOptions): WireCreateOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new BlenderError('INVALID_ARGUMENT', 'createBlender takes an options object', 'options');
+  }
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new BlenderError('UNKNOWN_OPTION', `unknown option '${key}' (known: ${OPTION_KEYS.join(', ')})`, `options.${key}`);
+    }
+  }
+  const device = options.device ?? 'auto';
+  if (!PAGE_DEVICES.includes(device)) {
+    throw new BlenderError('INVALID_OPTION', `options.device must be one of ${PAGE_DEVICES.join(', ')} in a page`, 'options.device');
+  }
+  const dtype = options.dtype ?? 'auto';
+  if (!isDtypeOption(dtype)) {
+    throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPE_OPTIONS.join(', ')}`, 'options.dtype');
+  }
+  return { ranker: modelOption(options.ranker, 'ranker'), fuser: modelOption(options.fuser, 'fuser'), device, dtype };
+}
+
+function modelOption(value: unknown, name: 'ranker' | 'fuser'): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new BlenderError('INVALID_OPTION', `options.${name} must be a model folder URL or null`, `options.${name}`);
+  }
+  return resolveModelUrl(value);
+}
+
+/** The worker's base URL is its script's, not the page's: model URLs are resolved here. */
+export function resolveModelUrl(url: string): string {
+  return new URL(url.replace(/\/*$/, '/'), globalThis.location?.href).href.replace(/\/$/, '');
+}
