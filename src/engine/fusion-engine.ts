@@ -1,6 +1,7 @@
 import type { SamplingConfig } from './beam-search';
 import { CALL_OPTION_KEYS } from './call-options';
-import { BlenderError, throwIfAborted } from './errors';
+import { DEFAULT_TOKEN_BUDGET } from './defaults';
+import { BlenderError, isBlenderError, throwIfAborted } from './errors';
 import { buildFusePrompt, type FuserConfig, type FuseTokenizer } from './fuse-prompt';
 import { FuseTextStream } from './fuse-stream';
 import { mulberry32 } from './seeded-random';
@@ -49,7 +50,7 @@ export const FUSE_OPTION_KEYS = [
 ];
 
 /** Reference defaults (docs/reference.md §3 and §5). */
-export const FUSE_DEFAULTS = { maxNewTokens: 128, numBeams: 4, batchSize: 4, tokenBudget: 16_384 } as const;
+export const FUSE_DEFAULTS = { maxNewTokens: 128, numBeams: 4, batchSize: 4, tokenBudget: DEFAULT_TOKEN_BUDGET } as const;
 
 /** Checked fuse options with defaults filled in. */
 export interface FuseRun {
@@ -158,7 +159,7 @@ export class FusionEngine {
         );
       } catch (error) {
         throwIfAborted(run.signal);
-        throw isBlenderErrorLike(error)
+        throw isBlenderError(error)
           ? error
           : new BlenderError('INFERENCE_FAILED', `fuser generation failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
       } finally {
@@ -205,8 +206,4 @@ function batches(prompts: readonly (readonly number[])[], batchSize: number, tok
   });
   if (current.length > 0) out.push(current);
   return out;
-}
-
-function isBlenderErrorLike(error: unknown): error is BlenderError {
-  return error instanceof BlenderError;
 }

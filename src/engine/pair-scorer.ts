@@ -1,5 +1,6 @@
 import { BlenderError, isBlenderError, throwIfAborted } from './errors';
 import type { PairRowBuilder, PairTexts } from './encode';
+import { padRows } from './pad-rows';
 import { yieldToHost } from './yield-to-host';
 import { planBatches, type BatchLimits } from './schedule';
 import type { ComputeProgress } from './types';
@@ -68,7 +69,7 @@ export async function scorePairs(
     await yieldToHost();
     throwIfAborted(settings.signal);
     const batchRows = batch.indices.map((i) => rows.pairRow(distinct[i]!));
-    const { inputIds, attentionMask } = packBatch(batchRows, batch.paddedLength, rows.padId);
+    const { ids: inputIds, mask: attentionMask } = padRows(batchRows, rows.padId, batch.paddedLength);
     const started = performance.now();
     const output = await runModel(model, inputIds, attentionMask, batch.indices.length, batch.paddedLength);
     settings.stats.computeMs += performance.now() - started;
@@ -109,23 +110,6 @@ function distinctPairs(pairs: readonly PairTexts[]): { distinct: PairTexts[]; sl
     return slot;
   });
   return { distinct, slotOf };
-}
-
-/** Right-pads rows with the pad id to `length`; the mask is 1 on tokens, 0 on padding. */
-export function packBatch(
-  batchRows: readonly (readonly number[])[],
-  length: number,
-  padId: number,
-): { inputIds: BigInt64Array; attentionMask: BigInt64Array } {
-  const inputIds = new BigInt64Array(batchRows.length * length).fill(BigInt(padId));
-  const attentionMask = new BigInt64Array(batchRows.length * length);
-  batchRows.forEach((row, r) => {
-    row.forEach((id, t) => {
-      inputIds[r * length + t] = BigInt(id);
-      attentionMask[r * length + t] = 1n;
-    });
-  });
-  return { inputIds, attentionMask };
 }
 
 async function runModel(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PairRowBuilder, sanitizeText, sourceText } from '../../src/engine/encode';
 import { BlenderError } from '../../src/engine/errors';
-import { packBatch } from '../../src/engine/pair-scorer';
+import { padRows } from '../../src/engine/pad-rows';
 import { CharTokenizer, FAKE_CONFIG } from './fakes';
 
 // FAKE_CONFIG: CLS 1, SEP 2, markers 5/6/7, source max 16, candidate max 8 (total 32).
@@ -100,10 +100,17 @@ describe('PairRowBuilder', () => {
   });
 });
 
-describe('packBatch', () => {
+describe('padRows', () => {
   it('right-pads with the pad id and masks padding', () => {
-    const { inputIds, attentionMask } = packBatch([[1, 5, 2], [1, 5, 9, 9, 2]], 5, 0);
-    expect(Array.from(inputIds, Number)).toEqual([1, 5, 2, 0, 0, 1, 5, 9, 9, 2]);
-    expect(Array.from(attentionMask, Number)).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]);
+    const { ids, mask, width } = padRows([[1, 5, 2], [1, 5, 9, 9, 2]], 0);
+    expect(width).toBe(5);
+    expect(Array.from(ids, Number)).toEqual([1, 5, 2, 0, 0, 1, 5, 9, 9, 2]);
+    expect(Array.from(mask, Number)).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]);
+  });
+
+  it('pads to a given width, and an empty row to at least one position', () => {
+    expect(Array.from(padRows([[7]], 3, 3).ids, Number)).toEqual([7, 3, 3]);
+    const empty = padRows([[]], 3);
+    expect([empty.width, Array.from(empty.mask, Number)]).toEqual([1, [0]]);
   });
 });

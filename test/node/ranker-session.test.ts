@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { isBlenderError } from '../../src/engine/errors';
-import { packBatch } from '../../src/engine/pair-scorer';
+import { padRows } from '../../src/engine/pad-rows';
 import { createRankerSession, rankerFile, type OrtModuleLike, type OrtTensorLike } from '../../src/runtime/common/ort-sessions';
 
 // The oracle PairRM exported by the model tooling, with rows and logits from Hugging Face's
@@ -17,9 +17,8 @@ describe('createRankerSession on onnxruntime-node', () => {
     const session = await createRankerSession(ort, `${folder}/${rankerFile('fp32')}`, { executionProviders: ['cpu'] }, 'oracle');
     // Every oracle row, unpadded, then all of them as one batch padded to the longest.
     const rows = oracle.cases.flatMap((c) => c.rows.map((row, r) => ({ ids: c.input_ids[r]!.slice(0, row.length), logit: row.logit })));
-    const width = Math.max(...rows.map((r) => r.ids.length));
-    const { inputIds, attentionMask } = packBatch(rows.map((r) => r.ids), width, 0);
-    const logits = await session.run(inputIds, attentionMask, rows.length, width);
+    const { ids, mask, width } = padRows(rows.map((r) => r.ids), 0);
+    const logits = await session.run(ids, mask, rows.length, width);
     expect(logits).toHaveLength(rows.length);
     rows.forEach((row, k) => expect(Math.abs(logits[k]! - row.logit)).toBeLessThan(1e-4));
     await session.release();

@@ -3,7 +3,7 @@
  * no byte is trusted before it is checked. Also the small helpers every part of the model
  * store shares (model URLs, sha256, error wording).
  */
-import { BlenderError } from '../../engine/errors';
+import { abortedError, BlenderError } from '../../engine/errors';
 
 export interface ManifestFile {
   path: string;
@@ -49,7 +49,7 @@ export async function fetchManifest(
     response = await fetch(url, signalInit(signal));
     if (!response.ok) fetchError = new Error(`HTTP ${response.status}`);
   } catch (error) {
-    if (signal?.aborted) throw abortError(signal);
+    if (signal?.aborted) throw abortedError(signal, 'load');
     fetchError = error;
   }
   if (response?.ok) {
@@ -109,9 +109,6 @@ export function signalInit(signal: AbortSignal | undefined): { signal?: AbortSig
   return signal ? { signal } : {};
 }
 
-export function abortError(signal: AbortSignal): BlenderError {
-  return new BlenderError('ABORTED', 'the load was aborted', 'signal', { cause: signal.reason });
-}
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

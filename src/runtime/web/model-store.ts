@@ -13,6 +13,7 @@
  * Every dependency (key-value storage, fetch, crypto, the StorageManager, the lock, timers)
  * is injected, so this logic runs unchanged in Node tests with in-memory fakes.
  */
+import { abortedError } from '../../engine/errors';
 import {
   ChunkedCache,
   modelLockName,
@@ -24,7 +25,6 @@ import {
   type StoreUsage,
 } from './chunked-cache';
 import {
-  abortError,
   fetchManifest,
   manifestEntry,
   normalizeModel,
@@ -137,7 +137,7 @@ export class ModelStore {
         options.signal,
       );
     } catch (error) {
-      if (options.signal?.aborted) throw abortError(options.signal);
+      if (options.signal?.aborted) throw abortedError(options.signal, 'load');
       throw error;
     }
     return result;

@@ -4,8 +4,8 @@
  * again with exponential backoff; what arrived before the failure is kept and only the rest
  * is asked for with a Range request, unless the server answers with the whole file again.
  */
-import { BlenderError } from '../../engine/errors';
-import { abortError, describeError, joinUrl, sha256Hex, signalInit, type ManifestFile, type ModelFetch } from './manifest';
+import { abortedError, BlenderError } from '../../engine/errors';
+import { describeError, joinUrl, sha256Hex, signalInit, type ManifestFile, type ModelFetch } from './manifest';
 
 export interface RetryPolicy {
   /** Tries per file in all, the first included. */
@@ -86,7 +86,7 @@ export class ResumableDownloader {
         await this.fetchInto(model, entry, received, overall, options);
         break;
       } catch (error) {
-        if (options.signal?.aborted) throw abortError(options.signal);
+        if (options.signal?.aborted) throw abortedError(options.signal, 'load');
         if (!(error instanceof TransientFailure)) throw error;
         if (attempt >= this.retry.attempts) {
           throw (
@@ -99,7 +99,7 @@ export class ResumableDownloader {
         const delayMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
         options.onEvent?.({ stage: 'retry', model, file: entry.path, attempt, delayMs, resumeFrom: received.loaded, reason: error.message });
         await this.sleep(delayMs, options.signal).catch((wait: unknown) => {
-          throw options.signal?.aborted ? abortError(options.signal) : wait;
+          throw options.signal?.aborted ? abortedError(options.signal, 'load') : wait;
         });
       }
     }
@@ -221,10 +221,10 @@ function contentRangeStart(response: Response): number {
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
+    if (signal?.aborted) return reject(abortedError(signal, 'load'));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortError(signal!));
+      reject(abortedError(signal!, 'load'));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
