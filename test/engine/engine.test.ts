@@ -36,6 +36,32 @@ describe('RankingEngine on a fake model', () => {
     expect(ranks).toEqual(expected.map((row) => row.map((s) => 1 + row.filter((o) => o > s).length)));
   });
 
+  it('returnMatrix: every ordered pair\'s logit, and the same scores and ranks as plain rank, in the same passes', async () => {
+    const { engine: e, model } = engine();
+    const details = await e.rank(inputs, candidates, { returnMatrix: true });
+    const passes = model.runs.reduce((sum, r) => sum + r.batch, 0);
+    expect(passes).toBe(4 * 3 + 3 * 2);
+    details.matrices.forEach((matrix, k) =>
+      matrix.forEach((row, i) =>
+        row.forEach((value, j) => {
+          const list = candidates[k]!;
+          if (i === j) expect(value).toBe(0);
+          else expect(value).toBeCloseTo(logit(inputs[k]!, list[i]!, list[j]!), 6);
+        }),
+      ),
+    );
+    expect(details.scores).toEqual(await e.rank(inputs, candidates, { returnScores: true }));
+    expect(details.ranks).toEqual(await e.rank(inputs, candidates));
+  });
+
+  it('returnMatrix is refused with bubble (no matrix) and with returnScores (already included)', async () => {
+    const { engine: e } = engine();
+    const bubble = await e.rank(inputs, candidates, { strategy: 'bubble', returnMatrix: true }).catch((error: unknown) => error);
+    expect(bubble).toMatchObject({ code: 'INVALID_OPTION', argument: 'options.returnMatrix' });
+    const both = await e.rank(inputs, candidates, { returnScores: true, returnMatrix: true }).catch((error: unknown) => error);
+    expect(both).toMatchObject({ code: 'INVALID_OPTION', argument: 'options.returnScores' });
+  });
+
   it('instructions are prepended to the input with no separator', async () => {
     const { engine: e } = engine();
     const withInstruction = await e.rank(['llo'], [['a', 'b']], { instructions: ['he'], returnScores: true });

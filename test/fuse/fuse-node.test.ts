@@ -118,6 +118,14 @@ describe('rankAndFuse and bestOfN (Node, tiny models)', () => {
     expect(result.fused).toEqual(await b.fuse(inputs, result.topCandidates, { instructions, maxNewTokens: 6 }));
   });
 
+  it('returnMatrix: the ranking\'s scores and matrices too, the same as rank({ returnMatrix }) gives', async () => {
+    const b = await blender;
+    const result = await b.rankAndFuse(inputs, candidates, { maxNewTokens: 2, returnMatrix: true });
+    const ranking = await b.rank(inputs, candidates, { returnMatrix: true });
+    expect({ ranks: result.ranks, scores: result.scores, matrices: result.matrices }).toEqual(ranking);
+    expect(Object.keys(await b.rankAndFuse(inputs, candidates, { maxNewTokens: 1 })).sort()).toEqual(['fused', 'ranks', 'topCandidates']);
+  });
+
   it('topK defaults to 3', async () => {
     const b = await blender;
     const result = await b.rankAndFuse(inputs, candidates, { maxNewTokens: 2 });
