@@ -7,7 +7,7 @@
  * Whoever downloads a model holds its lock (see {@link modelLockName}) while storing it;
  * deletes take the same lock, so they never tear a model another tab is storing.
  */
-import { BlenderError } from '../../engine/errors';
+import { BlenderError, isBlenderError } from '../../engine/errors';
 import { describeError, normalizeModel, type ManifestBackup, type ManifestFile, type ModelManifest } from './manifest';
 
 /** The subset of idb-keyval (or a Map) the store needs. */
@@ -220,7 +220,7 @@ export class ChunkedCache {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof BlenderError) throw error;
+      if (isBlenderError(error)) throw error;
       throw new BlenderError('STORAGE_UNAVAILABLE', `the model cache cannot ${what}: ${describeError(error)}`, undefined, { cause: error });
     }
   }
