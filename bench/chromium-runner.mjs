@@ -52,7 +52,9 @@ export async function startChromiumBench(log) {
         const cold = await page.evaluate(([url, d]) => window.bench.load(url, d, true), [modelUrl, dtype]);
         const warm = await page.evaluate(([url, d]) => window.bench.load(url, d, false), [modelUrl, dtype]);
         const idb = await page.evaluate(([url, file]) => window.bench.idbRead(url, file), [modelUrl, DTYPE_FILES[dtype]]);
-        log(`  cold ${cold.wallMs.toFixed(0)} ms, warm ${warm.wallMs.toFixed(0)} ms, raw read ${idb.oneTransactionMs.toFixed(0)} (one transaction) / ${idb.sequentialMs.toFixed(0)} (one get per chunk) ms`);
+        log(
+          `  cold ${cold.wallMs.toFixed(0)} ms, warm ${warm.wallMs.toFixed(0)} ms, raw read ${idb.oneTransactionMs.toFixed(0)} (one transaction) / ${idb.sequentialMs.toFixed(0)} (one get per chunk) ms`,
+        );
         const rank = [];
         for (const strategy of typical?.strategies ?? []) {
           const timed = await page.evaluate(

@@ -82,11 +82,22 @@ async function warmExperiment() {
       const order = variants.map((_, k) => variants[(k + round) % variants.length]);
       for (const { name, build } of order) {
         const reply = await browser.page.evaluate((request) => window.bench.warmPhases(request), {
-          dbName, model, path, threads: Number(values.threads), padId: config.pad_token_id, rows, build, ...WARM_VARIANTS[name],
+          dbName,
+          model,
+          path,
+          threads: Number(values.threads),
+          padId: config.pad_token_id,
+          rows,
+          build,
+          ...WARM_VARIANTS[name],
         });
         if (reply.error) throw new Error(`${name}: ${reply.error}`);
         const key = `${name} (${build})`;
-        console.log(`  round ${round} ${key}: ${Object.entries(reply.times).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; logit ${reply.logit.toFixed(4)}`);
+        console.log(
+          `  round ${round} ${key}: ${Object.entries(reply.times)
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join(', ')}; logit ${reply.logit.toFixed(4)}`,
+        );
         if (!measured.has(key)) measured.set(key, []);
         measured.get(key).push(reply.times);
       }
@@ -105,14 +116,20 @@ try {
   const compare = async (url, variants, plain = false) => {
     const browser = await openBenchPage(server.url);
     try {
-      const reply = await browser.page.evaluate(([request, p]) => window.bench.compareOptions(request, p), [{
-        threads: Number(values.threads),
-        url,
-        padId: config.pad_token_id,
-        rows,
-        rounds: Number(values.rounds),
-        variants,
-      }, plain]);
+      const reply = await browser.page.evaluate(
+        ([request, p]) => window.bench.compareOptions(request, p),
+        [
+          {
+            threads: Number(values.threads),
+            url,
+            padId: config.pad_token_id,
+            rows,
+            rounds: Number(values.rounds),
+            variants,
+          },
+          plain,
+        ],
+      );
       if (reply.error) throw new Error(reply.error);
       return reply.variants;
     } finally {
@@ -128,7 +145,10 @@ try {
   } else if (positionals[0] === 'builds') {
     // Alternating fresh browsers: page build, plain build, twice; times pooled per build.
     const url = `${server.url}/${values.model}/${DTYPE_FILES[values.dtype]}`;
-    const pooled = [{ name: 'page runtime build (asyncify)', times: [], sessionMs: 0, logits: [] }, { name: 'plain WASM build', times: [], sessionMs: 0, logits: [] }];
+    const pooled = [
+      { name: 'page runtime build (asyncify)', times: [], sessionMs: 0, logits: [] },
+      { name: 'plain WASM build', times: [], sessionMs: 0, logits: [] },
+    ];
     for (let repeat = 0; repeat < 2; repeat++) {
       for (const [k, plain] of [false, true].entries()) {
         const [variant] = await compare(url, [{ name: pooled[k].name, options: {} }], plain);
@@ -146,7 +166,9 @@ try {
   for (const v of measured) {
     const ms = median(v.times);
     const best = Math.min(...v.times);
-    console.log(`  ${v.name.padEnd(40)} median ${ms.toFixed(0).padStart(6)} ms, best ${best.toFixed(0).padStart(6)} ms (${(base / ms).toFixed(2)}x / ${(Math.min(...measured[0].times) / best).toFixed(2)}x baseline; session ${v.sessionMs.toFixed(0)} ms; logit ${v.logits[0]?.toFixed(4)}) [${v.times.map((t) => t.toFixed(0)).join(', ')}]`);
+    console.log(
+      `  ${v.name.padEnd(40)} median ${ms.toFixed(0).padStart(6)} ms, best ${best.toFixed(0).padStart(6)} ms (${(base / ms).toFixed(2)}x / ${(Math.min(...measured[0].times) / best).toFixed(2)}x baseline; session ${v.sessionMs.toFixed(0)} ms; logit ${v.logits[0]?.toFixed(4)}) [${v.times.map((t) => t.toFixed(0)).join(', ')}]`,
+    );
   }
 } finally {
   server.stop();

@@ -12,7 +12,8 @@ const MiB = 2 ** 20;
 const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 const ms = (value) => (value === null || value === undefined ? 'n/a' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const mib = (bytes) => (bytes ? `${(bytes / MiB).toFixed(0)} MiB` : 'n/a');
-const table = (header, rows) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (header, rows) =>
+  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const SHAPE_ORDER = ['32x64', '128x128', '256x412', '1224x412'];
 const RUNTIME_ORDER = Object.keys(RUNTIMES);
 
@@ -44,10 +45,18 @@ function throughputTable(measurements, results) {
 
 function chart(measurements, meta) {
   const order = [
-    ['node', 'fp32'], ['node', 'q8'], ['node', 'q4'],
-    ['wasm2', 'fp32'], ['wasm2', 'q8'], ['wasm2', 'q4'],
-    ['wasm1', 'fp32'], ['wasm1', 'q8'], ['wasm1', 'q4'],
-    ['webgpu', 'fp32'], ['webgpu', 'q4'], ['webgpu', 'fp16'],
+    ['node', 'fp32'],
+    ['node', 'q8'],
+    ['node', 'q4'],
+    ['wasm2', 'fp32'],
+    ['wasm2', 'q8'],
+    ['wasm2', 'q4'],
+    ['wasm1', 'fp32'],
+    ['wasm1', 'q8'],
+    ['wasm1', 'q4'],
+    ['webgpu', 'fp32'],
+    ['webgpu', 'q4'],
+    ['webgpu', 'fp16'],
     ['torch', 'fp32'],
   ];
   const groups = { node: 0, wasm2: 1, wasm1: 2, webgpu: 3, torch: 4 };
@@ -109,7 +118,15 @@ function rankSection(results, measurements) {
             return ['Chromium WASM (createBlender)', r.strategy, r.passes, ms(wall), base ? `${(base.medianMs / wall).toFixed(2)}x` : 'n/a'];
           }),
           ...(padded
-            ? [[`reference pipeline: PyTorch fp32 tuned, rows padded to ${REFERENCE_PAD} (${padded.msPerPair.toFixed(0)} ms per row measured x passes)`, 'full', t.candidates.length * (t.candidates.length - 1), ms(padded.msPerPair * t.candidates.length * (t.candidates.length - 1)), 'n/a']]
+            ? [
+                [
+                  `reference pipeline: PyTorch fp32 tuned, rows padded to ${REFERENCE_PAD} (${padded.msPerPair.toFixed(0)} ms per row measured x passes)`,
+                  'full',
+                  t.candidates.length * (t.candidates.length - 1),
+                  ms(padded.msPerPair * t.candidates.length * (t.candidates.length - 1)),
+                  'n/a',
+                ],
+              ]
             : []),
         ],
       ),
@@ -130,7 +147,20 @@ function loadSection(results) {
   const loads = results.chromium?.loads ?? [];
   if (loads.length === 0) return 'Not measured in this run.';
   return table(
-    ['variant', 'bytes on the wire', 'cold: wall ms', 'cold: download + store ms', 'cold: session ms', 'cold: first run ms', 'warm: wall ms', 'warm: IndexedDB read + verify ms', 'warm: session ms', 'raw IndexedDB read ms (one transaction / one get per chunk)', 'warm / raw read', 'renderer peak'],
+    [
+      'variant',
+      'bytes on the wire',
+      'cold: wall ms',
+      'cold: download + store ms',
+      'cold: session ms',
+      'cold: first run ms',
+      'warm: wall ms',
+      'warm: IndexedDB read + verify ms',
+      'warm: session ms',
+      'raw IndexedDB read ms (one transaction / one get per chunk)',
+      'warm / raw read',
+      'renderer peak',
+    ],
     loads.map((l) => [
       l.dtype,
       mib(results.model.bytes[l.dtype] + results.model.commonBytes),
@@ -157,7 +187,8 @@ function memorySection(results) {
   for (const run of results.chromium?.wasm ?? []) {
     rows.push([`Chromium WASM ${run.dtype}, ${run.threads} thread(s), ${on(run)} (renderer VmHWM: page + worker)`, mib(run.peakRendererBytes)]);
   }
-  for (const l of results.chromium?.loads ?? []) rows.push([`Chromium createBlender ${l.dtype}: load twice, read back, rank (renderer VmHWM)`, mib(l.peakRendererBytes)]);
+  for (const l of results.chromium?.loads ?? [])
+    rows.push([`Chromium createBlender ${l.dtype}: load twice, read back, rank (renderer VmHWM)`, mib(l.peakRendererBytes)]);
   return table(['process', 'peak memory'], rows);
 }
 
@@ -276,24 +307,39 @@ ${notes ? `\n${notes}\n` : ''}`;
 
 function paddingSection(measurements) {
   const rows = [];
-  for (const [runtime, dtype] of [['node', 'fp32'], ['torch', 'fp32']]) {
+  for (const [runtime, dtype] of [
+    ['node', 'fp32'],
+    ['torch', 'fp32'],
+  ]) {
     for (const suffix of ['', '@small']) {
       const bucketed = measurements.find(runtime, dtype, `128x128b1${suffix}`);
       const padded = measurements.find(runtime, dtype, `128x128b1p${REFERENCE_PAD}${suffix}`);
       if (bucketed && padded) {
         const model = padded.small ? `${padded.scaledFromLayers} layers, x${padded.scale}` : 'as run';
-        rows.push([`${RUNTIMES[runtime]} ${dtype} (${model})`, ms(bucketed.msPerPair), ms(padded.msPerPair), `${(padded.msPerPair / bucketed.msPerPair).toFixed(1)}x`]);
+        rows.push([
+          `${RUNTIMES[runtime]} ${dtype} (${model})`,
+          ms(bucketed.msPerPair),
+          ms(padded.msPerPair),
+          `${(padded.msPerPair / bucketed.msPerPair).toFixed(1)}x`,
+        ]);
       }
     }
   }
-  return rows.length ? table(['runtime', `(128, 128) bucketed: 384 tokens, ms per pair`, `same row padded to ${REFERENCE_PAD}, ms per pair`, 'speed-up'], rows) : 'Not measured in this run.';
+  return rows.length
+    ? table(['runtime', `(128, 128) bucketed: 384 tokens, ms per pair`, `same row padded to ${REFERENCE_PAD}, ms per pair`, 'speed-up'], rows)
+    : 'Not measured in this run.';
 }
 
 function planSection(results) {
   return [
     table(
       ['job', 'level', 'cases (xR = median of R runs)', 'seconds'],
-      results.ran.map((r) => [r.job, r.level, `${r.cases.join(', ') || '-'}${r.error ? ` **failed**: ${r.error.replace(/\s+/g, ' ').replace(/\|/g, '/')}` : ''}${r.skipped ? ` (skipped: ${r.skipped})` : ''}`, r.seconds.toFixed(0)]),
+      results.ran.map((r) => [
+        r.job,
+        r.level,
+        `${r.cases.join(', ') || '-'}${r.error ? ` **failed**: ${r.error.replace(/\s+/g, ' ').replace(/\|/g, '/')}` : ''}${r.skipped ? ` (skipped: ${r.skipped})` : ''}`,
+        r.seconds.toFixed(0),
+      ]),
     ),
     '',
     'Levels: 1 = the cases the targets need, 2 = the main grid, 3 = extra batches and lengths; a full run takes, job by job, the highest level whose estimated cost (corrected by the jobs already run) fits its time budget.',

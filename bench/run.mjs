@@ -48,27 +48,43 @@ const budgetSeconds = values['budget-min'] ? Number(values['budget-min']) * 60 :
 const budget = new Budget(budgetSeconds, model.bytes);
 const startedAt = Date.now();
 const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(5)} s] ${line}`);
-log(`model ${model.relative}: ${model.layers} layers x ${model.hidden}, vocab ${model.vocab}; ${quick ? 'quick' : 'full'} run, budget ${budgetSeconds === Infinity ? 'none' : `${budgetSeconds / 60} min`}`);
+log(
+  `model ${model.relative}: ${model.layers} layers x ${model.hidden}, vocab ${model.vocab}; ${quick ? 'quick' : 'full'} run, budget ${budgetSeconds === Infinity ? 'none' : `${budgetSeconds / 60} min`}`,
+);
 
 const count = tokenCounter(model.dir);
 const typical = rankTexts(count, plan.rankTypical.n, plan.rankTypical.sourceTokens, plan.rankTypical.candidateTokens);
 const padId = model.config.pad_token_id;
 // The model's folder relative to the repository root (openModel requires it inside): results.json
 // is committed, and an absolute path would name the machine that ran it.
-const results = { model: { ...model, dir: model.relative, config: undefined }, small: small && { relative: small.relative, layers: small.layers }, node: [], chromium: { wasm: [], webgpu: { status: 'not run', runs: [] }, loads: [], rankTypical: null }, ran: [] };
+const results = {
+  model: { ...model, dir: model.relative, config: undefined },
+  small: small && { relative: small.relative, layers: small.layers },
+  node: [],
+  chromium: { wasm: [], webgpu: { status: 'not run', runs: [] }, loads: [], rankTypical: null },
+  ran: [],
+};
 let chromium = null;
 const browser = async (forModel) => {
   chromium ??= await startChromiumBench(log);
   return chromium.forModel(forModel);
 };
 /** Time one case took in all (its runs and the warm-up). */
-const spentMs = (cases, measured) =>
-  measured.reduce((sum, r) => sum + r.medianMs * (r.times.length + (cases.find((c) => c.key === r.key)?.warmup ? 1 : 0)), 0);
+const spentMs = (cases, measured) => measured.reduce((sum, r) => sum + r.medianMs * (r.times.length + (cases.find((c) => c.key === r.key)?.warmup ? 1 : 0)), 0);
 
 const rankCases = (sizes) => [
   // Typical candidates, for comparison with Chromium's rank, then the sweep. (passes and
   // estimateLength only size the job for the time budget.)
-  ...['full', 'bubble'].map((strategy) => ({ key: `typical-${strategy}`, level: strategy === 'full' ? 1 : 2, n: plan.rankTypical.n, strategy, ...typical, passes: strategy === 'full' ? 12 : 6, estimateLength: 280, runs: 1 })),
+  ...['full', 'bubble'].map((strategy) => ({
+    key: `typical-${strategy}`,
+    level: strategy === 'full' ? 1 : 2,
+    n: plan.rankTypical.n,
+    strategy,
+    ...typical,
+    passes: strategy === 'full' ? 12 : 6,
+    estimateLength: 280,
+    runs: 1,
+  })),
   ...sizes.flatMap((n) =>
     ['bubble', 'full'].map((strategy) => ({
       key: `${strategy}${n}`,
@@ -102,7 +118,10 @@ async function runJobCases(job, cases) {
       job.kind === 'torch'
         ? { OMP_WAIT_POLICY: 'PASSIVE', LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' }
         : { OMP_WAIT_POLICY: null, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/blas' };
-    const out = await runJob('/usr/bin/python3', ['bench/pytorch_runner.py'], { model: jobModel.dir, padId, threads: 2, cases }, env).catch((error) => ({ error: String(error), results: [] }));
+    const out = await runJob('/usr/bin/python3', ['bench/pytorch_runner.py'], { model: jobModel.dir, padId, threads: 2, cases }, env).catch((error) => ({
+      error: String(error),
+      results: [],
+    }));
     results[job.kind === 'torch' && job.small ? 'torchSmall' : job.kind] = { ...out, ...scale };
     measured = spentMs(cases, out.results);
   } else if (job.kind === 'wasm') {
@@ -139,7 +158,10 @@ function save() {
   results.gpuScriptRan = values['gpu-script'];
   results.plan = { quick, budgetMinutes: budgetSeconds / 60, rankNode: plan.rankNode, rankTypical: plan.rankTypical };
   results.texts = { typical };
-  results.machine = describeMachine({ chromium: chromium?.version ?? null, torch: (results.torch ?? results.torchSmall ?? results.torchInstalled)?.torch ?? null });
+  results.machine = describeMachine({
+    chromium: chromium?.version ?? null,
+    torch: (results.torch ?? results.torchSmall ?? results.torchInstalled)?.torch ?? null,
+  });
   results.totalSeconds = (Date.now() - startedAt) / 1000;
   mkdirSync(values.out, { recursive: true });
   writeFileSync(`${values.out}/results.json`, `${JSON.stringify(results, null, 1)}\n`);

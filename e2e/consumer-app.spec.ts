@@ -19,10 +19,7 @@ let preview: ChildProcess | undefined;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   const packDir = mkdtempSync(join(tmpdir(), 'llm-blender-pack-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .at(-1)!;
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').at(-1)!;
   const installed = join(APP, 'node_modules', 'llm-blender-web');
   rmSync(installed, { recursive: true, force: true });
   mkdirSync(installed, { recursive: true });
@@ -35,7 +32,14 @@ test.beforeAll(async () => {
 
   preview = spawn(VITE, ['preview', '--port', String(PORT), '--strictPort'], { cwd: APP, stdio: 'ignore' });
   await expect
-    .poll(() => fetch(`http://localhost:${PORT}/`).then((r) => r.status, () => 0), { timeout: 30_000 })
+    .poll(
+      () =>
+        fetch(`http://localhost:${PORT}/`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      { timeout: 30_000 },
+    )
     .toBe(200);
 });
 

@@ -75,7 +75,9 @@ test('edit candidates, rank, compare two, rank & fuse without layout jumps', asy
   await page.goto('/');
   await loaded(new RegExp(`^Ranker: downloaded ${SIZE} \\(\\d+ files\\) · Fuser: downloaded ${SIZE} \\(\\d+ files\\) · ready in `));
   await expect(page.locator('#load-bar')).toHaveJSProperty('value', 1);
-  expect(await loadTexts()).toContainEqual(expect.stringMatching(new RegExp(`^Downloading the ranker: onnx/model_quantized\\.onnx — ${SIZE} of ${SIZE} \\(\\d+%\\)`)));
+  expect(await loadTexts()).toContainEqual(
+    expect.stringMatching(new RegExp(`^Downloading the ranker: onnx/model_quantized\\.onnx — ${SIZE} of ${SIZE} \\(\\d+%\\)`)),
+  );
   expect(modelFiles).toContain(`${RANKER}/onnx/model_quantized.onnx`);
   await expect(page.locator('#backend-badge')).toHaveText(/^WASM × \d+ threads?$/);
   await expect(page.locator('#backend-reason')).toContainText('WebGPU');
@@ -125,7 +127,9 @@ test('edit candidates, rank, compare two, rank & fuse without layout jumps', asy
   await page.locator('#compare-a').selectOption({ index: 0 });
   await page.locator('#compare-b').selectOption({ index: 2 });
   await page.locator('#compare').click();
-  await expect(page.locator('#compare-result')).toContainText(/(is better|A tie).* — M\(A,B\) = -?\d+\.\d{3}, M\(B,A\) = -?\d+\.\d{3}, difference .* \(A = #1, B = #3\)/);
+  await expect(page.locator('#compare-result')).toContainText(
+    /(is better|A tie).* — M\(A,B\) = -?\d+\.\d{3}, M\(B,A\) = -?\d+\.\d{3}, difference .* \(A = #1, B = #3\)/,
+  );
   await expect(page.locator('#rank-status')).toContainText('Compared #1 and #3 in both orders');
 
   // Rank & Fuse: the answer streams in; the panels below stay where they are.
@@ -179,9 +183,16 @@ test('batch: a CSV file in, a summary per model, results out as JSONL and CSV', 
 
   const jsonl = await downloaded('#download-jsonl');
   expect(jsonl.name).toBe('runs-results.jsonl');
-  const lines = jsonl.text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = jsonl.text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(lines.map((line) => line.row)).toEqual([1, 2, 3, 4, 5]);
-  expect(lines[0]).toMatchObject({ input: 'hello, how are you!', models: ['gpt-4', 'llama, 13b', 'vicuna'], candidates: ['hi! I am fine, thanks!', 'I\'m "fine", thanks', 'bye!'] });
+  expect(lines[0]).toMatchObject({
+    input: 'hello, how are you!',
+    models: ['gpt-4', 'llama, 13b', 'vicuna'],
+    candidates: ['hi! I am fine, thanks!', 'I\'m "fine", thanks', 'bye!'],
+  });
   expect((lines[0]!.ranks as number[]).slice().sort()).toEqual([1, 2, 3]);
   expect(lines[2]).toMatchObject({ models: ['gpt-4', 'vicuna'], candidates: ['Rayleigh scattering.', '<img src=x onerror="window.__pwned=1">'] });
   expect(lines[3]).toEqual({ row: 4, line: 6, error: 'has 3 fields, the header has 5', field: null });
@@ -189,7 +200,22 @@ test('batch: a CSV file in, a summary per model, results out as JSONL and CSV', 
   const csv = await downloaded('#download-csv');
   expect(csv.name).toBe('runs-results.csv');
   const records = parseCsv(csv.text).records.map((record) => record.fields);
-  expect(records[0]).toEqual(['row', 'instruction', 'input', 'gpt-4', 'llama, 13b', 'vicuna', 'rank: gpt-4', 'rank: llama, 13b', 'rank: vicuna', 'score: gpt-4', 'score: llama, 13b', 'score: vicuna', 'best', 'error']);
+  expect(records[0]).toEqual([
+    'row',
+    'instruction',
+    'input',
+    'gpt-4',
+    'llama, 13b',
+    'vicuna',
+    'rank: gpt-4',
+    'rank: llama, 13b',
+    'rank: vicuna',
+    'score: gpt-4',
+    'score: llama, 13b',
+    'score: vicuna',
+    'best',
+    'error',
+  ]);
   expect(records).toHaveLength(6);
   expect(records[2]!.slice(0, 6)).toEqual(['2', '', 'I love you!', 'I love you too!', 'I hate you!\r\nReally.', "Thanks! You're a good guy!"]);
   expect(records[3]![4]).toBe(''); // llama's empty cell stays empty, its rank too
@@ -204,7 +230,10 @@ test('batch: a CSV file in, a summary per model, results out as JSONL and CSV', 
   await page.locator('#batch-run').click();
   await expect(page.locator('#batch-status')).toContainText(/^Done: 3 rows in /);
   await expect(summary.locator('tbody th')).toHaveText(['a', 'b']);
-  const pairs = (await downloaded('#download-jsonl')).text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const pairs = (await downloaded('#download-jsonl')).text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(pairs.map((pair) => pair.winner ?? pair.error)).toEqual([
     expect.stringMatching(/^(a|b|tie)$/),
     expect.stringMatching(/^(a|b|tie)$/),

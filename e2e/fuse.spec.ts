@@ -48,7 +48,15 @@ test('fp32 fuse reproduces the golden greedy and beam texts; files come only thr
   // Every fuser request is the manifest or a file it lists, each fetched once (a cold load).
   const fuserRequests = requests.filter((path) => path.startsWith(`${FUSER}/`)).map((path) => path.slice(FUSER.length + 1));
   expect(fuserRequests.sort()).toEqual(
-    ['manifest.json', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'].sort(),
+    [
+      'manifest.json',
+      'config.json',
+      'generation_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/encoder_model.onnx',
+      'onnx/decoder_model_merged.onnx',
+    ].sort(),
   );
 });
 

@@ -45,7 +45,11 @@ test('5 concurrent calls give the results of sequential ones', async () => {
   const { sequential, concurrent } = await page.evaluate(async () => {
     const blender = window.hardening.main!;
     const inputs = ['hello, how are you?', 'Summarize: the committee met twice.', ''];
-    const candidates = [['fine, thanks!', 'go away', 'I am a model.'], ['It met twice.', 'no', 'The committee met.'], ['', 'ok']];
+    const candidates = [
+      ['fine, thanks!', 'go away', 'I am a model.'],
+      ['It met twice.', 'no', 'The committee met.'],
+      ['', 'ok'],
+    ];
     const calls = [1, 2, 3, 4, 5].map((batchSize) => () => blender.rank(inputs, candidates, { returnScores: true, batchSize }));
     const fuseCall = () => blender.fuse(inputs, candidates, { maxNewTokens: 4, numBeams: 1 });
     const sequential = [];
@@ -59,7 +63,11 @@ test('5 concurrent calls give the results of sequential ones', async () => {
 test('cancelling a rank or a generation mid-call: ABORTED, and the same blender goes on', async () => {
   const outcome = await page.evaluate(async () => {
     const blender = window.hardening.main!;
-    const codeOf = (work: Promise<unknown>) => work.then(() => 'finished', (error: { code: string }) => error.code);
+    const codeOf = (work: Promise<unknown>) =>
+      work.then(
+        () => 'finished',
+        (error: { code: string }) => error.code,
+      );
     const ranking = new AbortController();
     const rank = await codeOf(
       blender.rank(['q'], [Array.from({ length: 30 }, (_, i) => `candidate ${i}`)], {
@@ -90,30 +98,33 @@ test('cancelling a rank or a generation mid-call: ABORTED, and the same blender 
 
 test('cancelling a load while downloading or creating the session: ABORTED, the cache stays sound', async () => {
   await page.evaluate(() => window.hardening.clearCache());
-  const stages = await page.evaluate(async ({ ranker, fuser }) => {
-    const outcomes: Record<string, string> = {};
-    for (const stage of ['download', 'session'] as const) {
-      const controller = new AbortController();
-      outcomes[stage] = await window.hardening.api
-        .createBlender({
-          ranker,
-          fuser,
-          device: 'wasm',
-          signal: controller.signal,
-          onProgress: (event) => {
-            if (event.stage === stage) controller.abort();
-          },
-        })
-        .then(
-          async (blender) => {
-            await blender.dispose();
-            return 'finished';
-          },
-          (error: { code: string; argument?: string }) => `${error.code} ${error.argument}`,
-        );
-    }
-    return outcomes;
-  }, { ranker: RANKER, fuser: FUSER });
+  const stages = await page.evaluate(
+    async ({ ranker, fuser }) => {
+      const outcomes: Record<string, string> = {};
+      for (const stage of ['download', 'session'] as const) {
+        const controller = new AbortController();
+        outcomes[stage] = await window.hardening.api
+          .createBlender({
+            ranker,
+            fuser,
+            device: 'wasm',
+            signal: controller.signal,
+            onProgress: (event) => {
+              if (event.stage === stage) controller.abort();
+            },
+          })
+          .then(
+            async (blender) => {
+              await blender.dispose();
+              return 'finished';
+            },
+            (error: { code: string; argument?: string }) => `${error.code} ${error.argument}`,
+          );
+      }
+      return outcomes;
+    },
+    { ranker: RANKER, fuser: FUSER },
+  );
   expect(stages).toEqual({ download: 'ABORTED options.signal', session: 'ABORTED options.signal' });
   // Whatever the stopped workers had written, no stored file disagrees with its record.
   expect(await page.evaluate(() => window.hardening.unsoundStoredFiles())).toEqual([]);
@@ -124,7 +135,11 @@ test('the worker killed mid-fuse: pending calls reject with WORKER_CRASHED, the 
     const blender = window.hardening.main!;
     let generating!: () => void;
     const started = new Promise<void>((resolve) => (generating = resolve));
-    const codeOf = (work: Promise<unknown>) => work.then(() => 'finished', (error: { code: string }) => error.code);
+    const codeOf = (work: Promise<unknown>) =>
+      work.then(
+        () => 'finished',
+        (error: { code: string }) => error.code,
+      );
     const pending = Promise.all([
       codeOf(blender.fuse(['q'], [['a long answer', 'another']], { maxNewTokens: 64, numBeams: 1, onToken: () => generating() })),
       codeOf(blender.rank(['q'], [Array.from({ length: 30 }, (_, i) => `candidate ${i}`)], { batchSize: 1 })),
@@ -149,12 +164,16 @@ test('dispose() during a call rejects it with DISPOSED, cleanly', async () => {
     const blender = window.hardening.main!;
     let generating!: () => void;
     const started = new Promise<void>((resolve) => (generating = resolve));
-    const fuse = blender
-      .fuse(['q'], [['a long answer', 'another']], { maxNewTokens: 64, numBeams: 1, onToken: () => generating() })
-      .then(() => 'finished', (error: { code: string }) => error.code);
+    const fuse = blender.fuse(['q'], [['a long answer', 'another']], { maxNewTokens: 64, numBeams: 1, onToken: () => generating() }).then(
+      () => 'finished',
+      (error: { code: string }) => error.code,
+    );
     await started;
     await blender.dispose();
-    const later = await blender.rank(['q'], [['a']]).then(() => 'finished', (error: { code: string }) => error.code);
+    const later = await blender.rank(['q'], [['a']]).then(
+      () => 'finished',
+      (error: { code: string }) => error.code,
+    );
     return { fuse: await fuse, later };
   });
   expect(outcome).toEqual({ fuse: 'DISPOSED', later: 'DISPOSED' });

@@ -82,10 +82,7 @@ async function openQuietHarness(page: Page): Promise<void> {
   await openHarness(page);
 }
 
-test('openModelCache in the page lists, measures and deletes a stored model, without a worker; a new blender downloads it again', async ({
-  page,
-  context,
-}) => {
+test('openModelCache in the page lists, measures and deletes a stored model, without a worker; a new blender downloads it again', async ({ page, context }) => {
   await openQuietHarness(page);
   await page.evaluate(async (model) => {
     const blender = await window.harness.api.createBlender({ ranker: model, device: 'wasm' });
@@ -175,9 +172,7 @@ test('openModelCache().delete waits for a blender downloading that model, then d
       .then(() => (state.deleted = true));
   }, MODEL);
   // The delete is queued behind the download's lock, not done.
-  await expect
-    .poll(() => page.evaluate(async () => (await navigator.locks.query()).pending?.map((lock) => lock.name) ?? []))
-    .toContain(lockName);
+  await expect.poll(() => page.evaluate(async () => (await navigator.locks.query()).pending?.map((lock) => lock.name) ?? [])).toContain(lockName);
   const waiting = await page.evaluate(() => (window as unknown as { cacheTest: { loaded: boolean; deleted: boolean } }).cacheTest);
   expect(waiting).toMatchObject({ loaded: false, deleted: false });
 

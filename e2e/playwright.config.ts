@@ -10,13 +10,7 @@ export const BASE_URL = `http://localhost:${PORT}`;
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 // Flags that keep a headless Chromium on a closed network quiet and deterministic.
-const quietChromium = [
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
+const quietChromium = ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 
 export default defineConfig({
   testDir: '.',

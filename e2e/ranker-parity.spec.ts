@@ -4,7 +4,6 @@ import { expect, test } from '@playwright/test';
 import { createBlender as createNodeBlender } from '../src/node/index';
 import { goldens, TINY_PAIRRM } from '../test/models/pairrm-golden';
 
-
 const columns = {
   instructions: goldens.pairs.map((pair) => pair.instruction),
   inputs: goldens.pairs.map((pair) => pair.input),

@@ -14,9 +14,10 @@ test('a worker killed mid-rank rejects the pending call, and the next call works
       const blender = await window.harness.api.createBlender({ ranker: model, device: 'wasm' });
       let started!: () => void;
       const running = new Promise<void>((resolve) => (started = resolve));
-      const pending = blender
-        .rank(['q'], [candidates], { batchSize: 1, onProgress: () => started() })
-        .then(() => 'finished', (error: { code: string }) => error.code);
+      const pending = blender.rank(['q'], [candidates], { batchSize: 1, onProgress: () => started() }).then(
+        () => 'finished',
+        (error: { code: string }) => error.code,
+      );
       Object.assign(window, { blender, pending, running });
     },
     { model: MODEL, candidates: CANDIDATES },
@@ -50,7 +51,10 @@ test('an aborted rank rejects at once, the worker stops, and the next call works
             controller.abort();
           },
         })
-        .then(() => 'finished', (error: { code: string }) => error.code);
+        .then(
+          () => 'finished',
+          (error: { code: string }) => error.code,
+        );
       const next = await blender.rank(['q'], [['yes', 'no']]);
       // Passes the worker ran for the aborted call (the next call ran 2).
       const ran = (await blender.info()).ranker!.passes - before - 2;

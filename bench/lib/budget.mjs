@@ -5,11 +5,20 @@
 
 /** Relative cost per token of each runtime and dtype, onnxruntime-node fp32 = 1. */
 const FACTORS = {
-  'node fp32': 1, 'node q8': 0.7, 'node q4': 1.1,
-  'torch fp32': 1.5, 'torchInstalled fp32': 25,
-  'wasm2 fp32': 8, 'wasm2 q8': 5, 'wasm2 q4': 9,
-  'wasm1 fp32': 12, 'wasm1 q8': 8, 'wasm1 q4': 14,
-  'webgpu fp32': 1, 'webgpu q4': 1, 'webgpu fp16': 1,
+  'node fp32': 1,
+  'node q8': 0.7,
+  'node q4': 1.1,
+  'torch fp32': 1.5,
+  'torchInstalled fp32': 25,
+  'wasm2 fp32': 8,
+  'wasm2 q8': 5,
+  'wasm2 q4': 9,
+  'wasm1 fp32': 12,
+  'wasm1 q8': 8,
+  'wasm1 q4': 14,
+  'webgpu fp32': 1,
+  'webgpu q4': 1,
+  'webgpu fp16': 1,
 };
 
 /** Attention makes long rows cost more than their token count. */

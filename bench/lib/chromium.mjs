@@ -20,14 +20,23 @@ export function extraFlags() {
 /** Starts `vite` on `port` and resolves once it answers; returns a stop function. */
 export async function startBenchServer(port) {
   const url = `http://localhost:${port}`;
-  if (await fetch(url).then(() => true, () => false)) throw new Error(`port ${port} is taken: stop what serves ${url} or set BENCH_PORT`);
+  if (
+    await fetch(url).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`port ${port} is taken: stop what serves ${url} or set BENCH_PORT`);
   const child = spawn('npx', ['vite', '--config', 'bench/vite.bench.config.mjs', '--port', String(port), '--strictPort', '--logLevel', 'warn'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });
   for (let waited = 0; ; waited += 250) {
     if (child.exitCode !== null) throw new Error(`vite exited with ${child.exitCode} (is port ${port} taken?)`);
-    const up = await fetch(`${url}/bench/page/index.html`).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/bench/page/index.html`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (waited > 60_000) throw new Error('vite did not start within 60 s');
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -75,7 +84,9 @@ export async function openBenchPage(baseUrl, flags = []) {
 
 function chromiumVersion() {
   try {
-    return execFileSync(CHROMIUM_PATH ?? 'chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync(CHROMIUM_PATH ?? 'chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -88,7 +99,11 @@ function browserProcesses(profile) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+      const ppid = Number(
+        readFileSync(`/proc/${entry}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ')[1],
+      );
       all.push({ pid: Number(entry), ppid, cmdline });
     } catch {
       /* exited meanwhile */
@@ -96,7 +111,7 @@ function browserProcesses(profile) {
   }
   const roots = all.filter((p) => p.cmdline.includes(profile) && !p.cmdline.includes('--type='));
   const found = new Set(roots.map((p) => p.pid));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of all) {
       if (!found.has(p.pid) && found.has(p.ppid)) {

@@ -7,9 +7,8 @@ export const LIMITS = {
     'Length bucketing does most of it: rows of ~280 tokens instead of 2048, and attention cost grows with length. It holds even though WASM q8 is about half as fast as native per token.',
   padding:
     '384 of 2048 tokens is 5.3x fewer tokens, and DeBERTa attention (content and both relative-position terms) grows with the square of the length. Both runtimes clear 8x.',
-  q8:
-    "int8 replaces only the projection and FFN GEMMs; attention's batched MatMuls (content, both relative-position terms, context) stay fp32. onnxruntime-web's int8 kernel widens to int16 and computes one row at a time (qgemm_kernel_wasmsimd.cpp), so it is at best about twice the fp32 kernel. Per-row activation quantization (so no result depends on its batch) adds about 25 small ops per quantized activation (10,551 nodes in the q8 graph against 6,301 in q4's).",
-  q4: "MatMulNBits (4-bit blocks) has no WASM SIMD int kernel in this onnxruntime-web build: it came out 2.4x slower than fp32 in WASM, while natively it is on par. q4 saves bytes (17% of fp32) and memory, not time.",
+  q8: "int8 replaces only the projection and FFN GEMMs; attention's batched MatMuls (content, both relative-position terms, context) stay fp32. onnxruntime-web's int8 kernel widens to int16 and computes one row at a time (qgemm_kernel_wasmsimd.cpp), so it is at best about twice the fp32 kernel. Per-row activation quantization (so no result depends on its batch) adds about 25 small ops per quantized activation (10,551 nodes in the q8 graph against 6,301 in q4's).",
+  q4: 'MatMulNBits (4-bit blocks) has no WASM SIMD int kernel in this onnxruntime-web build: it came out 2.4x slower than fp32 in WASM, while natively it is on par. q4 saves bytes (17% of fp32) and memory, not time.',
   q8VsTorch:
     'Length-independent: WASM q8 in Chromium against PyTorch fp32 tuned (OpenBLAS, OMP_WAIT_POLICY=PASSIVE) on the same rows. PyTorch runs the same model code (tools/pairrm/model.py) eagerly with fp32 GEMMs and no fusions; ORT runs the exported graph, fused, with int8 GEMMs.',
   bytesQ8: 'int8 weights with per-column scales, and an int8 embedding.',

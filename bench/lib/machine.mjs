@@ -15,7 +15,9 @@ export function peakMemoryBytes(pid = 'self') {
 
 function tryRun(command) {
   try {
-    return execSync(command, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync(command, { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }

@@ -14,9 +14,7 @@ export const RUNTIMES = {
 
 function parseKey(key) {
   const match = /^(\d+)x(\d+)b(\d+)(?:p(\d+))?(@small)?$/.exec(key);
-  return match
-    ? { source: +match[1], candidate: +match[2], batch: +match[3], padTo: match[4] ? +match[4] : null, small: Boolean(match[5]) }
-    : null;
+  return match ? { source: +match[1], candidate: +match[2], batch: +match[3], padTo: match[4] ? +match[4] : null, small: Boolean(match[5]) } : null;
 }
 
 function rowsOf(runtime, dtype, run, extra = {}) {

@@ -14,9 +14,7 @@ export function openModel(dir) {
   }
   const config = JSON.parse(readFileSync(`${absolute}/config.json`, 'utf8'));
   const manifest = JSON.parse(readFileSync(`${absolute}/manifest.json`, 'utf8'));
-  const bytes = Object.fromEntries(
-    Object.entries(DTYPE_FILES).map(([dtype, file]) => [dtype, manifest.files.find((f) => f.path === file)?.bytes ?? null]),
-  );
+  const bytes = Object.fromEntries(Object.entries(DTYPE_FILES).map(([dtype, file]) => [dtype, manifest.files.find((f) => f.path === file)?.bytes ?? null]));
   // Bytes on the wire for a page that loads one variant: the graph plus config and tokenizer files.
   const common = manifest.files.filter((f) => !f.path.startsWith('onnx/')).reduce((sum, f) => sum + f.bytes, 0);
   return {

@@ -45,7 +45,12 @@ export function makePlan(config, { quick }) {
       .filter(([s, , b]) => !quick || (s <= 128 && b <= 4))
       .map(([s, c, b, level]) => make(s, c, b, level, options))
       .sort((a, b) => a.level - b.level);
-  const shortBatches = (level) => [[32, 64, 4, level], [32, 64, 8, level], [128, 128, 4, level], [128, 128, 8, level]];
+  const shortBatches = (level) => [
+    [32, 64, 4, level],
+    [32, 64, 8, level],
+    [128, 128, 4, level],
+    [128, 128, 8, level],
+  ];
   const small = { small: true };
   // The reference pipeline's cost: a (128, 128) row padded to 2048, as the reference pads every row.
   const padded = (level, runs = 1) => ({ ...make(128, 128, 1, level, { small: true, padTo: REFERENCE_PAD }), runs, warmup: false });
@@ -55,19 +60,72 @@ export function makePlan(config, { quick }) {
   const real = [
     { kind: 'node', dtype: 'fp32', cases: cases([[128, 128, 1, 1], [32, 64, 1, 2], [256, 412, 1, 2], ...shortBatches(3)]) },
     { kind: 'node', dtype: 'q8', cases: cases([[128, 128, 1, 1], [32, 64, 1, 2], [256, 412, 1, 2], ...shortBatches(3)]) },
-    { kind: 'node', dtype: 'q4', cases: cases([[128, 128, 1, 1], [32, 64, 1, 2], [256, 412, 1, 3]]) },
-    { kind: 'torch', dtype: 'fp32', cases: cases([[128, 128, 1, 1], [32, 64, 1, 2], [128, 128, 4, 3], [256, 412, 1, 3]]) },
-    { kind: 'wasm', dtype: 'q8', threads: 2, cases: cases([[128, 128, 1, 1], [32, 64, 1, 2], [128, 128, 4, 3], [256, 412, 1, 3]], { heavy: true }) },
+    {
+      kind: 'node',
+      dtype: 'q4',
+      cases: cases([
+        [128, 128, 1, 1],
+        [32, 64, 1, 2],
+        [256, 412, 1, 3],
+      ]),
+    },
+    {
+      kind: 'torch',
+      dtype: 'fp32',
+      cases: cases([
+        [128, 128, 1, 1],
+        [32, 64, 1, 2],
+        [128, 128, 4, 3],
+        [256, 412, 1, 3],
+      ]),
+    },
+    {
+      kind: 'wasm',
+      dtype: 'q8',
+      threads: 2,
+      cases: cases(
+        [
+          [128, 128, 1, 1],
+          [32, 64, 1, 2],
+          [128, 128, 4, 3],
+          [256, 412, 1, 3],
+        ],
+        { heavy: true },
+      ),
+    },
     // Cold and warm load, raw IndexedDB read, rank of 4 typical candidates. (The `cases`
     // here only size the job for the budget: the rank's passes of ~280 tokens.)
     { kind: 'loads', dtype: 'q8', level: 1, rank: ['full'], cases: [{ key: 'rank full of 4 typical', level: 1, estimateLength: 280, passes: 12, runs: 1 }] },
     { kind: 'rank', dtype: 'q8', sizes: quick ? [2, 4] : [2, 4, 8, 16] },
-    { kind: 'webgpu', dtypes: ['fp32', 'q4', 'fp16'], cases: cases([[32, 64, 1, 1], [128, 128, 1, 1]]) },
+    {
+      kind: 'webgpu',
+      dtypes: ['fp32', 'q4', 'fp16'],
+      cases: cases([
+        [32, 64, 1, 1],
+        [128, 128, 1, 1],
+      ]),
+    },
   ];
   if (quick) {
     real.push(
-      { kind: 'wasm', dtype: 'fp32', threads: 2, cases: cases([[128, 128, 1, 1], [32, 64, 1, 2]]) },
-      { kind: 'wasm', dtype: 'q4', threads: 2, cases: cases([[128, 128, 1, 1], [32, 64, 1, 2]]) },
+      {
+        kind: 'wasm',
+        dtype: 'fp32',
+        threads: 2,
+        cases: cases([
+          [128, 128, 1, 1],
+          [32, 64, 1, 2],
+        ]),
+      },
+      {
+        kind: 'wasm',
+        dtype: 'q4',
+        threads: 2,
+        cases: cases([
+          [128, 128, 1, 1],
+          [32, 64, 1, 2],
+        ]),
+      },
       ...['q8', 'fp32', 'q4'].map((dtype) => ({ kind: 'wasm', dtype, threads: 1, cases: cases([[128, 128, 1, 2]]) })),
       { kind: 'torchInstalled', dtype: 'fp32', cases: cases([[32, 64, 1, 2]]) },
     );
@@ -82,9 +140,45 @@ export function makePlan(config, { quick }) {
     { kind: 'node', dtype: 'q8', small: true, cases: [atSmall(1)] },
     { kind: 'node', dtype: 'q4', small: true, cases: [atSmall(1)] },
     { kind: 'torch', dtype: 'fp32', small: true, cases: [atSmall(1), padded(1), long(3)] },
-    { kind: 'wasm', dtype: 'fp32', threads: 2, small: true, cases: cases([[128, 128, 1, 1], [32, 64, 1, 2]], small) },
-    { kind: 'wasm', dtype: 'q4', threads: 2, small: true, cases: cases([[128, 128, 1, 1], [32, 64, 1, 3]], small) },
-    { kind: 'wasm', dtype: 'q8', threads: 2, small: true, cases: cases([[128, 128, 1, 1], [32, 64, 1, 3]], small) },
+    {
+      kind: 'wasm',
+      dtype: 'fp32',
+      threads: 2,
+      small: true,
+      cases: cases(
+        [
+          [128, 128, 1, 1],
+          [32, 64, 1, 2],
+        ],
+        small,
+      ),
+    },
+    {
+      kind: 'wasm',
+      dtype: 'q4',
+      threads: 2,
+      small: true,
+      cases: cases(
+        [
+          [128, 128, 1, 1],
+          [32, 64, 1, 3],
+        ],
+        small,
+      ),
+    },
+    {
+      kind: 'wasm',
+      dtype: 'q8',
+      threads: 2,
+      small: true,
+      cases: cases(
+        [
+          [128, 128, 1, 1],
+          [32, 64, 1, 3],
+        ],
+        small,
+      ),
+    },
     ...['q8', 'fp32', 'q4'].map((dtype) => ({ kind: 'wasm', dtype, threads: 1, small: true, cases: cases([[128, 128, 1, 2]], small) })),
     { kind: 'torchInstalled', dtype: 'fp32', small: true, cases: cases([[32, 64, 1, 2]], small) },
     // Real-size fp32 WASM (a 1.7 GB session) and q4 loads when time is left.

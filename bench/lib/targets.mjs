@@ -15,7 +15,9 @@ export function targetRows(results, m, limits) {
 
   // 1. WASM >= 0.5x node at (128, 128), same dtype: the better thread count, 24 layers first.
   for (const dtype of ['fp32', 'q8', 'q4']) {
-    const candidates = ['wasm2', 'wasm1'].flatMap((runtime) => [m.find(runtime, dtype, KEY), m.find(runtime, dtype, `${KEY}@small`)]).filter((r) => r && r.xNode !== null);
+    const candidates = ['wasm2', 'wasm1']
+      .flatMap((runtime) => [m.find(runtime, dtype, KEY), m.find(runtime, dtype, `${KEY}@small`)])
+      .filter((r) => r && r.xNode !== null);
     const best = candidates.sort((a, b) => b.xNode - a.xNode)[0];
     rows.push([
       `WASM in Chromium >= 0.5x onnxruntime-node at (128, 128), ${dtype}`,
@@ -77,7 +79,10 @@ export function targetRows(results, m, limits) {
 
   // 6. bytes on the wire.
   const bytes = results.model.bytes;
-  for (const [dtype, goal] of [['q8', 0.3], ['q4', 0.2]]) {
+  for (const [dtype, goal] of [
+    ['q8', 0.3],
+    ['q4', 0.2],
+  ]) {
     const share = bytes[dtype] && bytes.fp32 ? bytes[dtype] / bytes.fp32 : null;
     rows.push([
       `bytes on the wire: ${dtype} <= ${goal * 100}% of fp32`,

@@ -7,7 +7,9 @@ const [runtime = 'node', threadArg = '1', dir = '.cache/op-graphs'] = process.ar
 const threads = Number(threadArg);
 const ort = runtime === 'web' ? await import('onnxruntime-web') : (await import('onnxruntime-node')).default;
 if (runtime === 'web') ort.env.wasm.numThreads = threads;
-const S = 384, W = 512, H = 16;
+const S = 384,
+  W = 512,
+  H = 16;
 const data = (length) => Float32Array.from({ length }, (_, i) => Math.sin(i));
 const feeds = {
   gather: { x: new ort.Tensor('float32', data(H * S * W), [1, H, S * W]) },

@@ -25,8 +25,11 @@ async function measure(loadOrt: OrtLoader, request: ThroughputRequest): Promise<
     request.url,
   );
   const sessionMs = performance.now() - started;
-  const results = await timeCases(request.cases, request.padId, (ids, mask, batch, length) => session.run(ids, mask, batch, length), (line) =>
-    console.log(`${request.backend} ${request.dtype} ${threads}t ${line}`),
+  const results = await timeCases(
+    request.cases,
+    request.padId,
+    (ids, mask, batch, length) => session.run(ids, mask, batch, length),
+    (line) => console.log(`${request.backend} ${request.dtype} ${threads}t ${line}`),
   );
   await session.release();
   return { threads, fetchMs, sessionMs, results };

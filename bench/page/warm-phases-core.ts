@@ -11,8 +11,8 @@ type OrtWithEnv = OrtModuleLike & { env: { wasm: { numThreads?: number } } };
 
 /** A 70-byte ONNX graph (one Identity): creating a session from it starts ORT's wasm and threads. */
 const TINY_MODEL = new Uint8Array([
-  8, 8, 18, 0, 58, 58, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120, 18,
-  10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
+  8, 8, 18, 0, 58, 58, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120, 18, 10, 10,
+  8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
 ]);
 
 async function phases(ort: OrtWithEnv, request: WarmPhasesRequest): Promise<WarmPhasesReply> {

@@ -4,14 +4,7 @@
  * blender or a worker (a settings page, a "free up space" button).
  */
 import { BlenderError } from '../engine/errors';
-import {
-  ChunkedCache,
-  type CachedModel,
-  type KeyValueStorage,
-  type ModelLock,
-  type StorageManagerLike,
-  type StoreUsage,
-} from '../runtime/web/chunked-cache';
+import { ChunkedCache, type CachedModel, type KeyValueStorage, type ModelLock, type StorageManagerLike, type StoreUsage } from '../runtime/web/chunked-cache';
 import { indexedDbStorage } from '../runtime/web/idb-storage';
 
 /** The model cache in IndexedDB, shared by every blender of this origin. */

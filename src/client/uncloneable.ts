@@ -23,8 +23,7 @@ export function nameUncloneable(error: unknown, method: EngineMethod, args: read
   if (!cloneFailure) return error;
   const names = ARGUMENT_NAMES[method];
   const path =
-    args.map((value, i) => findUncloneable(value, names[i] ?? `arguments[${i}]`)).find((found) => found !== undefined) ??
-    findUncloneable(options, 'options');
+    args.map((value, i) => findUncloneable(value, names[i] ?? `arguments[${i}]`)).find((found) => found !== undefined) ?? findUncloneable(options, 'options');
   if (path === undefined) return error;
   return new BlenderError('INVALID_ARGUMENT', `${path} cannot be sent to the worker: arguments must be plain data`, path, {
     cause: error,

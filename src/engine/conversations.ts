@@ -2,8 +2,7 @@ import { BlenderError } from './errors';
 import type { Conversation } from './types';
 
 /** The reference's instruction, verbatim (its typo "coversation" included: parity). */
-export const CONVERSATION_INSTRUCTION =
-  'Finish the following coversation in each i-th turn by filling in <Response i> with your response.';
+export const CONVERSATION_INSTRUCTION = 'Finish the following coversation in each i-th turn by filling in <Response i> with your response.';
 
 /** A conversation pair as a compare() call: one input, two candidates. */
 export interface ConversationComparison {
@@ -19,10 +18,7 @@ export interface ConversationComparison {
  *   input     = per user turn k (1-based): "USER: " + content + "\nAssistant: <Response k>", joined by "\n"
  *   candidate = per assistant turn k: "<Response k>: " + content, joined by "\n"
  */
-export function conversationsToComparisons(
-  conversationsA: readonly Conversation[],
-  conversationsB: readonly Conversation[],
-): ConversationComparison[] {
+export function conversationsToComparisons(conversationsA: readonly Conversation[], conversationsB: readonly Conversation[]): ConversationComparison[] {
   checkConversationList(conversationsA, 'conversationsA');
   checkConversationList(conversationsB, 'conversationsB');
   if (conversationsA.length !== conversationsB.length) {
@@ -35,11 +31,7 @@ export function conversationsToComparisons(
   return conversationsA.map((a, index) => {
     const b = conversationsB[index]!;
     if (a.length !== b.length) {
-      throw new BlenderError(
-        'INVALID_CONVERSATION',
-        `conversation ${index} has ${a.length} turns in A but ${b.length} in B`,
-        `conversationsB[${index}]`,
-      );
+      throw new BlenderError('INVALID_CONVERSATION', `conversation ${index} has ${a.length} turns in A but ${b.length} in B`, `conversationsB[${index}]`);
     }
     for (let turn = 0; turn < a.length; turn += 2) {
       if (a[turn]!.content !== b[turn]!.content) {
@@ -88,11 +80,7 @@ function checkConversation(value: unknown, name: string): void {
   }
   // The reference accepts zero turns; ours refuses: there is no answer to compare.
   if (value.length === 0 || value.length % 2 !== 0) {
-    throw new BlenderError(
-      'INVALID_CONVERSATION',
-      `${name} must have a positive, even number of turns (USER, ASSISTANT, ...); it has ${value.length}`,
-      name,
-    );
+    throw new BlenderError('INVALID_CONVERSATION', `${name} must have a positive, even number of turns (USER, ASSISTANT, ...); it has ${value.length}`, name);
   }
   value.forEach((turn: unknown, index) => {
     const where = `${name}[${index}]`;

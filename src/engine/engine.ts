@@ -134,11 +134,7 @@ export class RankingEngine implements Ranker {
     )) as CompareResult<WithLogits>;
   }
 
-  async rankWithRef(
-    inputs: readonly string[],
-    candidates: readonly (readonly string[])[],
-    options?: RankWithRefOptions,
-  ): Promise<number[][]> {
+  async rankWithRef(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankWithRefOptions): Promise<number[][]> {
     const opts = checkOptions<RankWithRefOptions>(options, RANK_WITH_REF_KEYS);
     checkStringList(inputs, 'inputs');
     checkCandidateLists(candidates, 'candidates', inputs.length);
@@ -180,8 +176,7 @@ export class RankingEngine implements Ranker {
     const ab = (i: number): PairTexts => ({ source: sources[i]!, cand1: candidatesA[i]!, cand2: candidatesB[i]! });
     const ba = (i: number): PairTexts => ({ source: sources[i]!, cand1: candidatesB[i]!, cand2: candidatesA[i]! });
     const indices = sources.map((_, i) => i);
-    const pairs =
-      mode === '[A,B]' ? indices.map(ab) : mode === '[B,A]' ? indices.map(ba) : indices.flatMap((i) => [ab(i), ba(i)]);
+    const pairs = mode === '[A,B]' ? indices.map(ab) : mode === '[B,A]' ? indices.map(ba) : indices.flatMap((i) => [ab(i), ba(i)]);
     const logits = await this.score(pairs, run, new CallProgress(pairs.length, run.onProgress));
     // Default mode is a sum of both orders (reference), [B,A] is not negated (reference).
     const values = mode === '[A,B]+[B,A]' ? indices.map((i) => logits[2 * i]! - logits[2 * i + 1]!) : logits;
@@ -189,11 +184,7 @@ export class RankingEngine implements Ranker {
   }
 
   /** Every ordered pair of each input's candidates: matrices[n][i][j] = M(c_i, c_j), diagonal 0. */
-  private async fullMatrices(
-    sources: readonly string[],
-    candidates: readonly (readonly string[])[],
-    run: RunOptions,
-  ): Promise<number[][][]> {
+  private async fullMatrices(sources: readonly string[], candidates: readonly (readonly string[])[], run: RunOptions): Promise<number[][][]> {
     const pairs: PairTexts[] = [];
     const slots: CandidatePair[] = [];
     candidates.forEach((list, input) => {
@@ -213,12 +204,7 @@ export class RankingEngine implements Ranker {
     return matrices;
   }
 
-  private async rankBubble(
-    sources: readonly string[],
-    candidates: readonly (readonly string[])[],
-    seed: number,
-    run: RunOptions,
-  ): Promise<number[][]> {
+  private async rankBubble(sources: readonly string[], candidates: readonly (readonly string[])[], seed: number, run: RunOptions): Promise<number[][]> {
     const counts = candidates.map((list) => list.length);
     const progress = new CallProgress(bubblePasses(counts), run.onProgress);
     const rows = new PairRowBuilder(this.tokenizer, this.config);

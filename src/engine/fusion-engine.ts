@@ -37,17 +37,7 @@ export interface FuserGenerator {
   ): Promise<number[][]>;
 }
 
-export const FUSE_OPTION_KEYS = [
-  ...CALL_OPTION_KEYS,
-  'instructions',
-  'maxNewTokens',
-  'numBeams',
-  'onToken',
-  'doSample',
-  'temperature',
-  'topP',
-  'seed',
-];
+export const FUSE_OPTION_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'maxNewTokens', 'numBeams', 'onToken', 'doSample', 'temperature', 'topP', 'seed'];
 
 /** Reference defaults (docs/reference.md §3 and §5). */
 export const FUSE_DEFAULTS = { maxNewTokens: 128, numBeams: 4, batchSize: 4, tokenBudget: DEFAULT_TOKEN_BUDGET } as const;
@@ -141,9 +131,7 @@ export class FusionEngine {
     const prompts = inputs.map((input, i) => buildFusePrompt(this.tokenizer, this.config, instructions?.[i] ?? '', input, candidates[i]!).ids);
     const fused: string[] = [];
     for (const batch of batches(prompts, run.batchSize, run.tokenBudget)) {
-      const streams = batch.map(
-        (input) => new FuseTextStream(this.tokenizer, this.config.eosTokenId, (text) => run.onToken?.(input, text)),
-      );
+      const streams = batch.map((input) => new FuseTextStream(this.tokenizer, this.config.eosTokenId, (text) => run.onToken?.(input, text)));
       const started = performance.now();
       let sequences: number[][];
       try {
@@ -161,7 +149,9 @@ export class FusionEngine {
         throwIfAborted(run.signal);
         throw isBlenderError(error)
           ? error
-          : new BlenderError('INFERENCE_FAILED', `fuser generation failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+          : new BlenderError('INFERENCE_FAILED', `fuser generation failed: ${error instanceof Error ? error.message : String(error)}`, undefined, {
+              cause: error,
+            });
       } finally {
         this.stats.computeMs += performance.now() - started;
       }

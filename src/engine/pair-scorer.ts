@@ -53,19 +53,17 @@ export interface ScoreSettings extends BatchLimits {
  * call never holds every row at once. The signal is checked before every run, so an abort
  * leaves no run half done and the engine usable.
  */
-export async function scorePairs(
-  pairs: readonly PairTexts[],
-  rows: PairRowBuilder,
-  model: PairModel,
-  settings: ScoreSettings,
-): Promise<number[]> {
+export async function scorePairs(pairs: readonly PairTexts[], rows: PairRowBuilder, model: PairModel, settings: ScoreSettings): Promise<number[]> {
   throwIfAborted(settings.signal);
   const { distinct, slotOf } = distinctPairs(pairs);
   const distinctLogits = new Array<number>(distinct.length);
   // Progress counts the call's pairs; a repeated pair is done when its first copy is.
   const copies = new Array<number>(distinct.length).fill(0);
   for (const slot of slotOf) copies[slot]!++;
-  for (const batch of planBatches(distinct.map((pair) => rows.pairLength(pair)), settings)) {
+  for (const batch of planBatches(
+    distinct.map((pair) => rows.pairLength(pair)),
+    settings,
+  )) {
     await yieldToHost();
     throwIfAborted(settings.signal);
     const batchRows = batch.indices.map((i) => rows.pairRow(distinct[i]!));
@@ -112,13 +110,7 @@ function distinctPairs(pairs: readonly PairTexts[]): { distinct: PairTexts[]; sl
   return { distinct, slotOf };
 }
 
-async function runModel(
-  model: PairModel,
-  inputIds: BigInt64Array,
-  attentionMask: BigInt64Array,
-  batch: number,
-  length: number,
-): Promise<Float32Array> {
+async function runModel(model: PairModel, inputIds: BigInt64Array, attentionMask: BigInt64Array, batch: number, length: number): Promise<Float32Array> {
   let output: Float32Array;
   try {
     output = await model.run(inputIds, attentionMask, batch, length);

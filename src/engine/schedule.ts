@@ -27,9 +27,7 @@ export function planBatches(lengths: readonly number[], limits: BatchLimits): Ba
     const length = lengths[index]!;
     // Rows arrive longest first, so the first row of a batch fixes its padded length.
     const fits =
-      current !== undefined &&
-      current.indices.length < limits.batchSize &&
-      (current.indices.length + 1) * current.paddedLength <= limits.tokenBudget;
+      current !== undefined && current.indices.length < limits.batchSize && (current.indices.length + 1) * current.paddedLength <= limits.tokenBudget;
     if (fits) {
       current!.indices.push(index);
     } else {
@@ -45,10 +43,6 @@ function checkLimits(limits: BatchLimits): void {
     throw new BlenderError('INVALID_OPTION', `batchSize must be a positive integer (got ${limits.batchSize})`, 'options.batchSize');
   }
   if (!Number.isInteger(limits.tokenBudget) || limits.tokenBudget < 1) {
-    throw new BlenderError(
-      'INVALID_OPTION',
-      `tokenBudget must be a positive integer (got ${limits.tokenBudget})`,
-      'options.tokenBudget',
-    );
+    throw new BlenderError('INVALID_OPTION', `tokenBudget must be a positive integer (got ${limits.tokenBudget})`, 'options.tokenBudget');
   }
 }

@@ -11,11 +11,7 @@ export function checkStringList(value: unknown, name: string): asserts value is 
   }
   value.forEach((item: unknown, index) => {
     if (typeof item !== 'string') {
-      throw new BlenderError(
-        'INVALID_ARGUMENT',
-        `${name}[${index}] must be a string (got ${describe(item)})`,
-        `${name}[${index}]`,
-      );
+      throw new BlenderError('INVALID_ARGUMENT', `${name}[${index}] must be a string (got ${describe(item)})`, `${name}[${index}]`);
     }
   });
 }
@@ -27,11 +23,7 @@ export function checkParallelStringList(value: unknown, name: string, length: nu
 }
 
 /** One candidate list per input, each with at least one string (ragged lists are allowed). */
-export function checkCandidateLists(
-  value: unknown,
-  name: string,
-  length: number,
-): asserts value is readonly (readonly string[])[] {
+export function checkCandidateLists(value: unknown, name: string, length: number): asserts value is readonly (readonly string[])[] {
   if (!Array.isArray(value)) {
     throw new BlenderError('INVALID_ARGUMENT', `${name} must be an array of string arrays (got ${describe(value)})`, name);
   }
@@ -52,11 +44,7 @@ export function checkInstructions(value: unknown, length: number): asserts value
 
 function checkSameLength(value: readonly unknown[], name: string, length: number): void {
   if (value.length !== length) {
-    throw new BlenderError(
-      'LENGTH_MISMATCH',
-      `${name} has ${value.length} items but inputs has ${length}: they must be parallel`,
-      name,
-    );
+    throw new BlenderError('LENGTH_MISMATCH', `${name} has ${value.length} items but inputs has ${length}: they must be parallel`, name);
   }
 }
 
@@ -72,11 +60,7 @@ export function checkOptions<T extends object>(value: unknown, known: readonly s
   }
   for (const [key, option] of Object.entries(value)) {
     if (option !== undefined && !known.includes(key)) {
-      throw new BlenderError(
-        'UNKNOWN_OPTION',
-        `unknown option "${key}"; this method accepts: ${known.join(', ')}`,
-        `options.${key}`,
-      );
+      throw new BlenderError('UNKNOWN_OPTION', `unknown option "${key}"; this method accepts: ${known.join(', ')}`, `options.${key}`);
     }
   }
   return value as T;
@@ -105,11 +89,7 @@ export function checkBooleanOption(value: unknown, name: string): boolean | unde
 export function checkIntegerOption(value: unknown, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new BlenderError(
-      'INVALID_OPTION',
-      `options.${name} must be an integer >= ${min} (got ${describe(value)})`,
-      `options.${name}`,
-    );
+    throw new BlenderError('INVALID_OPTION', `options.${name} must be an integer >= ${min} (got ${describe(value)})`, `options.${name}`);
   }
   return value;
 }

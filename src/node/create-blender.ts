@@ -48,10 +48,7 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
   };
   const { signal } = resolved;
   throwIfAborted(signal, 'load');
-  const ranker =
-    resolved.ranker === null
-      ? null
-      : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults);
+  const ranker = resolved.ranker === null ? null : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults);
   let fuser: LoadedFuser | null = null;
   try {
     throwIfAborted(signal, 'load');
@@ -78,8 +75,7 @@ class NodeBlenderImpl implements NodeBlender {
 
   rank: Ranker['rank'] = (...args) => this.withRanker((engine) => engine.rank(...args));
   compare: Ranker['compare'] = (...args) => this.withRanker((engine) => engine.compare(...args));
-  compareConversations: Ranker['compareConversations'] = (...args) =>
-    this.withRanker((engine) => engine.compareConversations(...args));
+  compareConversations: Ranker['compareConversations'] = (...args) => this.withRanker((engine) => engine.compareConversations(...args));
   rankWithRef: Ranker['rankWithRef'] = (...args) => this.withRanker((engine) => engine.rankWithRef(...args));
 
   async fuse(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: FuseOptions): Promise<string[]> {

@@ -48,9 +48,21 @@ describe('summarise', () => {
 
 describe('results files', () => {
   it('JSON Lines: one object per input row in order, errors included', () => {
-    const lines = resultsJsonl(rankOutcomes, true).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = resultsJsonl(rankOutcomes, true)
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      { row: 1, instruction: '', input: 'q1', candidates: ['a', 'b', 'c'], models: ['gpt', 'llama', 'vicuna'], ranks: [2, 1, 3], scores: [0, 1, -1], best: ['llama'] },
+      {
+        row: 1,
+        instruction: '',
+        input: 'q1',
+        candidates: ['a', 'b', 'c'],
+        models: ['gpt', 'llama', 'vicuna'],
+        ranks: [2, 1, 3],
+        scores: [0, 1, -1],
+        best: ['llama'],
+      },
       { row: 2, instruction: '', input: 'q2', candidates: ['d', 'f'], models: ['gpt', 'vicuna'], ranks: [1, 2], scores: [0.5, -0.5], best: ['gpt'] },
       { row: 3, line: 4, instruction: '', input: 'q3', error: 'too long', field: 'input' },
       { row: 4, line: 5, error: 'has 2 fields, the header has 4', field: null },
@@ -66,7 +78,22 @@ describe('results files', () => {
         '1,,"q, ""quoted""","a\nb",c,1,2,0.25,-0.25,"model, big",\r\n',
     );
     const records = parseCsv(resultsCsv('rank', rankFile.models, rankOutcomes)).records.map((record) => record.fields);
-    expect(records[0]).toEqual(['row', 'instruction', 'input', 'gpt', 'llama', 'vicuna', 'rank: gpt', 'rank: llama', 'rank: vicuna', 'score: gpt', 'score: llama', 'score: vicuna', 'best', 'error']);
+    expect(records[0]).toEqual([
+      'row',
+      'instruction',
+      'input',
+      'gpt',
+      'llama',
+      'vicuna',
+      'rank: gpt',
+      'rank: llama',
+      'rank: vicuna',
+      'score: gpt',
+      'score: llama',
+      'score: vicuna',
+      'best',
+      'error',
+    ]);
     expect(records[2]).toEqual(['2', '', 'q2', 'd', '', 'f', '1', '', '2', '0.5', '', '-0.5', 'gpt', '']);
     expect(records[4]).toEqual(['4', '', '', '', '', '', '', '', '', '', '', '', '', 'has 2 fields, the header has 4']);
   });

@@ -12,13 +12,24 @@ describe('parseBatchFile: JSON Lines', () => {
     expect(batch).toMatchObject({ format: 'jsonl', kind: 'rank', named: false, bad: [] });
     expect(batch.models).toEqual(['candidate 1', 'candidate 2', 'candidate 3']);
     expect(batch.rows).toEqual([
-      { kind: 'rank', row: 1, line: 1, instruction: 'be kind', input: 'hello', candidates: ['hi', 'go away', 'bye'], models: ['candidate 1', 'candidate 2', 'candidate 3'] },
+      {
+        kind: 'rank',
+        row: 1,
+        line: 1,
+        instruction: 'be kind',
+        input: 'hello',
+        candidates: ['hi', 'go away', 'bye'],
+        models: ['candidate 1', 'candidate 2', 'candidate 3'],
+      },
       { kind: 'rank', row: 2, line: 3, instruction: '', input: 'how are you?', candidates: ['fine', 'bad'], models: ['candidate 1', 'candidate 2'] },
     ]);
   });
 
   it('names models by the keys of a candidates object', () => {
-    const batch = parseBatchFile('x.jsonl', '{"input": "q", "candidates": {"gpt": "a", "llama": "b"}}\n{"input": "r", "candidates": {"llama": "c", "vicuna": "d"}}');
+    const batch = parseBatchFile(
+      'x.jsonl',
+      '{"input": "q", "candidates": {"gpt": "a", "llama": "b"}}\n{"input": "r", "candidates": {"llama": "c", "vicuna": "d"}}',
+    );
     expect(batch.named).toBe(true);
     expect(batch.models).toEqual(['gpt', 'llama', 'vicuna']);
     expect(batch.rows[1]).toMatchObject({ candidates: ['c', 'd'], models: ['llama', 'vicuna'] });
@@ -120,7 +131,9 @@ describe('parseBatchFile: CSV', () => {
   it('reports an unclosed quote as a bad row and keeps the rows before it', () => {
     const batch = parseBatchFile('runs.csv', 'input,m1,m2\nq,a,b\nr,"open,b\n');
     expect(batch.rows).toHaveLength(1);
-    expect(batch.bad.map(describeBadRow)).toEqual(['row 2 (line 3): line 3: a quoted field opens here and never closes; the rest of the file could not be read']);
+    expect(batch.bad.map(describeBadRow)).toEqual([
+      'row 2 (line 3): line 3: a quoted field opens here and never closes; the rest of the file could not be read',
+    ]);
   });
 
   it('refuses a header without an input column or with fewer than two candidate columns', () => {
@@ -140,8 +153,17 @@ describe('the e2e batch fixtures', () => {
     const text = await readFile(new URL('../../e2e/fixtures/demo/runs.csv', import.meta.url), 'utf8');
     const batch = parseBatchFile('runs.csv', text);
     expect(batch.models).toEqual(['gpt-4', 'llama, 13b', 'vicuna']);
-    expect(batch.rows.map((row) => [row.row, row.line])).toEqual([[1, 2], [2, 3], [3, 5], [5, 7]]);
-    expect(batch.rows[0]).toMatchObject({ instruction: 'Answer briefly.', input: 'hello, how are you!', candidates: ['hi! I am fine, thanks!', 'I\'m "fine", thanks', 'bye!'] });
+    expect(batch.rows.map((row) => [row.row, row.line])).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 5],
+      [5, 7],
+    ]);
+    expect(batch.rows[0]).toMatchObject({
+      instruction: 'Answer briefly.',
+      input: 'hello, how are you!',
+      candidates: ['hi! I am fine, thanks!', 'I\'m "fine", thanks', 'bye!'],
+    });
     expect(batch.rows[1]).toMatchObject({ candidates: ['I love you too!', 'I hate you!\r\nReally.', "Thanks! You're a good guy!"] });
     expect(batch.rows[2]).toMatchObject({ models: ['gpt-4', 'vicuna'] });
     expect(batch.bad.map(describeBadRow)).toEqual(['row 4 (line 6): has 3 fields, the header has 5']);

@@ -29,13 +29,27 @@ describe('runBatch', () => {
     const calls: string[][] = [];
     const progress: number[] = [];
     const batch = rows(['q1', 'q2', 'q3'].map((input) => JSON.stringify({ input, candidates: ['aa', 'a', 'aaa'] })));
-    const run = await runBatch(lengthRanker(calls), batch, { strategy: 'full', signal: new AbortController().signal, rowsPerCall: 2, onProgress: (done) => progress.push(done) });
+    const run = await runBatch(lengthRanker(calls), batch, {
+      strategy: 'full',
+      signal: new AbortController().signal,
+      rowsPerCall: 2,
+      onProgress: (done) => progress.push(done),
+    });
     expect(run.cancelled).toBe(false);
     expect(calls).toEqual([['q1', 'q2'], ['q3']]);
     expect(run.outcomes.map((outcome) => outcome.kind === 'rank' && [outcome.ranks, outcome.scores])).toEqual([
-      [[2, 3, 1], [2, 1, 3]],
-      [[2, 3, 1], [2, 1, 3]],
-      [[2, 3, 1], [2, 1, 3]],
+      [
+        [2, 3, 1],
+        [2, 1, 3],
+      ],
+      [
+        [2, 3, 1],
+        [2, 1, 3],
+      ],
+      [
+        [2, 3, 1],
+        [2, 1, 3],
+      ],
     ]);
     expect(progress[0]).toBe(0);
     expect(progress.at(-1)).toBe(3);
@@ -50,7 +64,10 @@ describe('runBatch', () => {
   });
 
   it('bubble gives ranks without scores; pairs give logits', async () => {
-    const ranked = await runBatch(lengthRanker(), rows(['{"input": "q", "candidates": ["a", "bb"]}']), { strategy: 'bubble', signal: new AbortController().signal });
+    const ranked = await runBatch(lengthRanker(), rows(['{"input": "q", "candidates": ["a", "bb"]}']), {
+      strategy: 'bubble',
+      signal: new AbortController().signal,
+    });
     expect(ranked.outcomes[0]).toMatchObject({ ranks: [1, 2], scores: null });
     const pairs = await runBatch(lengthRanker(), rows(['{"input": "q", "a": "aaa", "b": "a"}']), { strategy: 'full', signal: new AbortController().signal });
     expect(pairs.outcomes[0]).toMatchObject({ kind: 'pair', logit: 2 });

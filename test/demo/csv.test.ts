@@ -5,8 +5,14 @@ const fields = (text: string) => parseCsv(text).records.map((record) => record.f
 
 describe('parseCsv', () => {
   it('reads plain rows, CRLF or LF, with or without a final line end', () => {
-    expect(fields('a,b\r\n1,2\r\n')).toEqual([['a', 'b'], ['1', '2']]);
-    expect(fields('a,b\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(fields('a,b\r\n1,2\r\n')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(fields('a,b\n1,2')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('reads commas, doubled quotes and line breaks inside quoted fields', () => {
@@ -23,7 +29,10 @@ describe('parseCsv', () => {
   });
 
   it('keeps empty fields, skips blank lines and a byte order mark', () => {
-    expect(fields('\uFEFFa,,c\n\n,\n')).toEqual([['a', '', 'c'], ['', '']]);
+    expect(fields('\uFEFFa,,c\n\n,\n')).toEqual([
+      ['a', '', 'c'],
+      ['', ''],
+    ]);
   });
 
   it('keeps a stray quote inside an unquoted field as text', () => {
@@ -32,7 +41,10 @@ describe('parseCsv', () => {
 
   it('reports a quoted field that never closes, with its line, and keeps the records before it', () => {
     const { records, error } = parseCsv('a,b\n1,2\n3,"open\n4,5\n');
-    expect(records.map((record) => record.fields)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(records.map((record) => record.fields)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(error).toEqual({ line: 3, message: 'line 3: a quoted field opens here and never closes' });
   });
 });

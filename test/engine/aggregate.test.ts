@@ -52,7 +52,19 @@ describe('ranksFromScores', () => {
 
 describe('topK', () => {
   it('orders candidates by rank, best first, and keeps k', () => {
-    expect(topK([[3, 1, 2], [1, 3, 2]], [['a', 'b', 'c'], ['d', 'e', 'f']], 2)).toEqual([
+    expect(
+      topK(
+        [
+          [3, 1, 2],
+          [1, 3, 2],
+        ],
+        [
+          ['a', 'b', 'c'],
+          ['d', 'e', 'f'],
+        ],
+        2,
+      ),
+    ).toEqual([
       ['b', 'c'],
       ['d', 'f'],
     ]);

@@ -54,11 +54,7 @@ describe('bubble selection', () => {
   });
 
   it('walks inputs in lockstep, ragged counts included; N = 1 needs no pass', async () => {
-    const q = [
-      [1, 5, 2],
-      [0],
-      [3, 1, 4, 1, 5],
-    ];
+    const q = [[1, 5, 2], [0], [3, 1, 4, 1, 5]];
     const matrices = q.map((row) => row.map((qi) => row.map((qj) => qi - qj)));
     const { score, seen } = matrixScorer(matrices);
     const winners = await bubbleWinners([3, 1, 5], 7, score);

@@ -27,9 +27,7 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('conversationsToComparisons', () => {
   it("builds the reference's exact texts (typo included)", () => {
-    expect(CONVERSATION_INSTRUCTION).toBe(
-      'Finish the following coversation in each i-th turn by filling in <Response i> with your response.',
-    );
+    expect(CONVERSATION_INSTRUCTION).toBe('Finish the following coversation in each i-th turn by filling in <Response i> with your response.');
     expect(conversationsToComparisons([a], [b])).toEqual([
       {
         instruction: CONVERSATION_INSTRUCTION,

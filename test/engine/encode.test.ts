@@ -21,11 +21,7 @@ describe('sanitizeText / sourceText', () => {
 describe('PairRowBuilder', () => {
   it('builds [CLS, marker] + content + [SEP] for source and both candidates', () => {
     const rows = new PairRowBuilder(new CharTokenizer(), FAKE_CONFIG);
-    expect(rows.pairRow({ source: 'ab', cand1: 'c', cand2: '' })).toEqual([
-      1, 5, ...ids('ab'), 2,
-      1, 6, ...ids('c'), 2,
-      1, 7, 2,
-    ]);
+    expect(rows.pairRow({ source: 'ab', cand1: 'c', cand2: '' })).toEqual([1, 5, ...ids('ab'), 2, 1, 6, ...ids('c'), 2, 1, 7, 2]);
   });
 
   it('truncates the source content to sourceMax - 3 and keeps the marker and [SEP]', () => {
@@ -102,7 +98,13 @@ describe('PairRowBuilder', () => {
 
 describe('padRows', () => {
   it('right-pads with the pad id and masks padding', () => {
-    const { ids, mask, width } = padRows([[1, 5, 2], [1, 5, 9, 9, 2]], 0);
+    const { ids, mask, width } = padRows(
+      [
+        [1, 5, 2],
+        [1, 5, 9, 9, 2],
+      ],
+      0,
+    );
     expect(width).toBe(5);
     expect(Array.from(ids, Number)).toEqual([1, 5, 2, 0, 0, 1, 5, 9, 9, 2]);
     expect(Array.from(mask, Number)).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]);

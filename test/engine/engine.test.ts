@@ -26,9 +26,7 @@ describe('RankingEngine on a fake model', () => {
     const expected = inputs.map((input, k) => {
       const list = candidates[k]!;
       const n = list.length;
-      return list.map((ci, i) =>
-        list.reduce((sum, cj, j) => (i === j ? sum : sum + logit(input, ci, cj) - logit(input, cj, ci)), 0) / n,
-      );
+      return list.map((ci, i) => list.reduce((sum, cj, j) => (i === j ? sum : sum + logit(input, ci, cj) - logit(input, cj, ci)), 0) / n);
     });
     scores.forEach((row, k) => row.forEach((s, i) => expect(s).toBeCloseTo(expected[k]![i]!, 5)));
     expect(model.runs.reduce((sum, r) => sum + r.batch, 0)).toBe(4 * 3 + 3 * 2);
@@ -36,7 +34,7 @@ describe('RankingEngine on a fake model', () => {
     expect(ranks).toEqual(expected.map((row) => row.map((s) => 1 + row.filter((o) => o > s).length)));
   });
 
-  it('returnMatrix: every ordered pair\'s logit, and the same scores and ranks as plain rank, in the same passes', async () => {
+  it("returnMatrix: every ordered pair's logit, and the same scores and ranks as plain rank, in the same passes", async () => {
     const { engine: e, model } = engine();
     const details = await e.rank(inputs, candidates, { returnMatrix: true });
     const passes = model.runs.reduce((sum, r) => sum + r.batch, 0);

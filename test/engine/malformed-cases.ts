@@ -42,15 +42,29 @@ export const MALFORMED_CASES: MalformedCase[] = [
   ['compare: a bad mode', (t) => on(t).compare!(['a'], ['x'], ['y'], { mode: 'A>B' }), 'INVALID_OPTION', 'options.mode'],
   ['compare: rank options', (t) => on(t).compare!(['a'], ['x'], ['y'], { strategy: 'full' }), 'UNKNOWN_OPTION', 'options.strategy'],
   ['conversations: an odd number of turns', (t) => on(t).compareConversations!([[conv[0]]], [[conv[0]]]), 'INVALID_CONVERSATION', 'conversationsA[0]'],
-  ['conversations: roles out of order', (t) => on(t).compareConversations!([[conv[1], conv[0]]], [[...conv]]), 'INVALID_CONVERSATION', 'conversationsA[0][0].role'],
-  ['conversations: different user turns', (t) => on(t).compareConversations!([[...conv]], [[{ role: 'USER', content: 'yo' }, conv[1]]]), 'INVALID_CONVERSATION', 'conversationsB[0][0].content'],
+  [
+    'conversations: roles out of order',
+    (t) => on(t).compareConversations!([[conv[1], conv[0]]], [[...conv]]),
+    'INVALID_CONVERSATION',
+    'conversationsA[0][0].role',
+  ],
+  [
+    'conversations: different user turns',
+    (t) => on(t).compareConversations!([[...conv]], [[{ role: 'USER', content: 'yo' }, conv[1]]]),
+    'INVALID_CONVERSATION',
+    'conversationsB[0][0].content',
+  ],
   ['conversations: different counts', (t) => on(t).compareConversations!([[...conv]], []), 'LENGTH_MISMATCH', 'conversationsB'],
-  ['conversations: instructions are not an option there', (t) => on(t).compareConversations!([[...conv]], [[...conv]], { instructions: ['x'] }), 'UNKNOWN_OPTION', 'options.instructions'],
+  [
+    'conversations: instructions are not an option there',
+    (t) => on(t).compareConversations!([[...conv]], [[...conv]], { instructions: ['x'] }),
+    'UNKNOWN_OPTION',
+    'options.instructions',
+  ],
   ['rankWithRef: a bad ref mode', (t) => on(t).rankWithRef!(['a'], [['x']], { ref: 'middle' }), 'INVALID_OPTION', 'options.ref'],
   ['rankWithRef: explicit refs of the wrong length', (t) => on(t).rankWithRef!(['a'], [['x']], { ref: ['r', 's'] }), 'LENGTH_MISMATCH', 'options.ref'],
   ['rankWithRef: an empty candidate list', (t) => on(t).rankWithRef!(['a'], [[]]), 'EMPTY_CANDIDATES', 'candidates[0]'],
 ];
-
 
 export async function expectRejection(target: Ranker, [, call, code, argument]: MalformedCase): Promise<void> {
   const error = await call(target).then(

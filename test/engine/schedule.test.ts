@@ -15,12 +15,7 @@ describe('planBatches', () => {
     for (const batch of batches) {
       expect(batch.paddedLength).toBe(Math.max(...batch.indices.map((i) => lengths[i]!)));
     }
-    expect(batches.map((b) => b.indices.map((i) => lengths[i]))).toEqual([
-      [90, 40, 40],
-      [33, 30, 25],
-      [12, 12, 8],
-      [7],
-    ]);
+    expect(batches.map((b) => b.indices.map((i) => lengths[i]))).toEqual([[90, 40, 40], [33, 30, 25], [12, 12, 8], [7]]);
   });
 
   it('respects the pair count and the token budget', () => {

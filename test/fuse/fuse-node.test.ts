@@ -94,7 +94,10 @@ describe('fuse (Node, tiny fuser, fp32)', () => {
         if (++tokens === 2) controller.abort();
       },
     });
-    const error = await run.then(() => null, (e: unknown) => e);
+    const error = await run.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isBlenderError(error) && [error.code, error.argument]).toEqual(['ABORTED', 'options.signal']);
     expect(tokens).toBeLessThan(4);
     expect(await b.fuse([c.input], [c.candidates], { instructions: [c.instruction], maxNewTokens })).toEqual([c.beam.text]);
@@ -118,7 +121,7 @@ describe('rankAndFuse and bestOfN (Node, tiny models)', () => {
     expect(result.fused).toEqual(await b.fuse(inputs, result.topCandidates, { instructions, maxNewTokens: 6 }));
   });
 
-  it('returnMatrix: the ranking\'s scores and matrices too, the same as rank({ returnMatrix }) gives', async () => {
+  it("returnMatrix: the ranking's scores and matrices too, the same as rank({ returnMatrix }) gives", async () => {
     const b = await blender;
     const result = await b.rankAndFuse(inputs, candidates, { maxNewTokens: 2, returnMatrix: true });
     const ranking = await b.rank(inputs, candidates, { returnMatrix: true });
@@ -146,7 +149,10 @@ describe('rankAndFuse and bestOfN (Node, tiny models)', () => {
     ]);
     const three = candidates.map((list) => list.slice(0, 3));
     // The ranker joins instruction and input without a separator (docs/reference.md §2).
-    const ranks = await b.rank(inputs.map((input, i) => instructions[i] + input), three);
+    const ranks = await b.rank(
+      inputs.map((input, i) => instructions[i] + input),
+      three,
+    );
     expect(full.candidates).toEqual(three);
     expect(full.ranks).toEqual(ranks);
     expect(full.ranked).toEqual(topK(ranks, three, 3));

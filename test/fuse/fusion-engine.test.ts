@@ -39,7 +39,9 @@ describe('FusionEngine (fake generator)', () => {
     const candidates = inputs.map(() => ['c']);
     expect(await engine.fuse(inputs, candidates)).toEqual(inputs.map(() => 'ok'));
     expect(batches).toEqual([4, 2]);
-    const promptLength = chars.encode(`Instruction: </s>Input: input 0</s>Candidate 0: <extra_id_0>:c</s>Summarize candidates into a better one for the given instruction:`).length;
+    const promptLength = chars.encode(
+      `Instruction: </s>Input: input 0</s>Candidate 0: <extra_id_0>:c</s>Summarize candidates into a better one for the given instruction:`,
+    ).length;
     batches.length = 0;
     await engine.fuse(inputs, candidates, { batchSize: 8, tokenBudget: 3 * promptLength });
     expect(batches).toEqual([3, 3]);
@@ -53,10 +55,18 @@ describe('FusionEngine (fake generator)', () => {
     const engine = new FusionEngine(generator, chars, config);
     const greedy: [number, string][] = [];
     await engine.fuse(['a', 'b'], [['x'], ['y']], { numBeams: 1, onToken: (i, t) => greedy.push([i, t]) });
-    expect(greedy).toEqual([[0, 'o'], [0, 'k'], [1, 'o'], [1, 'k']]); // no space: sent as it comes
+    expect(greedy).toEqual([
+      [0, 'o'],
+      [0, 'k'],
+      [1, 'o'],
+      [1, 'k'],
+    ]); // no space: sent as it comes
     const beams: [number, string][] = [];
     await engine.fuse(['a', 'b'], [['x'], ['y']], { onToken: (i, t) => beams.push([i, t]) });
-    expect(beams).toEqual([[0, 'ok'], [1, 'ok']]);
+    expect(beams).toEqual([
+      [0, 'ok'],
+      [1, 'ok'],
+    ]);
     expect(engine.stats.generations).toBe(4);
   });
 
@@ -87,7 +97,11 @@ describe('FuseTextStream', () => {
     // A tokenizer whose decode of [65, 0xd83d] ends in U+FFFD until the pair completes.
     const halves: FuseTokenizer = {
       encode: () => [],
-      decode: (ids) => ids.map((id) => (id === 0xd83d ? '\uFFFD' : id === 0xde00 ? '' : String.fromCharCode(id))).join('').replace('\uFFFD', ids.includes(0xde00) ? '\u{1F600}' : '\uFFFD'),
+      decode: (ids) =>
+        ids
+          .map((id) => (id === 0xd83d ? '\uFFFD' : id === 0xde00 ? '' : String.fromCharCode(id)))
+          .join('')
+          .replace('\uFFFD', ids.includes(0xde00) ? '\u{1F600}' : '\uFFFD'),
     };
     const stream = new FuseTextStream(halves, 1, (t) => pieces.push(t));
     stream.push(65);

@@ -8,7 +8,11 @@ import { createBlender } from '../../src/node';
 const TINY = { ranker: 'public/models/tiny-pairrm', fuser: 'public/models/tiny-fuser', threads: 1 };
 const CANDIDATES = Array.from({ length: 40 }, (_, i) => `candidate number ${i}`);
 
-const codeOf = (work: Promise<unknown>) => work.then(() => 'finished', (error: { code?: string }) => error.code ?? String(error));
+const codeOf = (work: Promise<unknown>) =>
+  work.then(
+    () => 'finished',
+    (error: { code?: string }) => error.code ?? String(error),
+  );
 
 describe('cancellation and dispose in Node', () => {
   it('a load aborted while it runs rejects with ABORTED; the next load works', async () => {

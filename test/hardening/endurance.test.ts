@@ -39,7 +39,9 @@ describe('endurance', () => {
     const after = memory();
     const growthMb = Object.fromEntries(Object.entries(after).map(([key, value]) => [key, (value - before[key as keyof typeof before]) / 2 ** 20]));
     const slowdown = median(times.slice(-100)) / median(times.slice(0, 100));
-    console.info(`1000 rank calls: median first 100 ${median(times.slice(0, 100)).toFixed(2)} ms, last 100 ${median(times.slice(-100)).toFixed(2)} ms; growth (MiB) ${JSON.stringify(growthMb, (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`);
+    console.info(
+      `1000 rank calls: median first 100 ${median(times.slice(0, 100)).toFixed(2)} ms, last 100 ${median(times.slice(-100)).toFixed(2)} ms; growth (MiB) ${JSON.stringify(growthMb, (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`,
+    );
     // Generous bounds: a leak of one tensor per call (6 pairs x ~100 int64 ids) would add
     // ~5 MiB of array buffers over 1000 calls and show as steady RSS growth.
     expect(growthMb['heapUsed']).toBeLessThan(8);
@@ -78,7 +80,13 @@ describe('tensors are released', () => {
           outputNames: ['logits'],
           run: async (feeds) => {
             const batch = feeds['input_ids']!.dims[0]!;
-            return { logits: new FakeTensor('float32', Float32Array.from({ length: batch }, (_, i) => i + 0.5), [batch]) };
+            return {
+              logits: new FakeTensor(
+                'float32',
+                Float32Array.from({ length: batch }, (_, i) => i + 0.5),
+                [batch],
+              ),
+            };
           },
           release: async () => undefined,
         }),

@@ -24,10 +24,7 @@ export interface RecordedRequest {
 
 /** What the server does with the next request for a file (then it behaves again). */
 export type Fault =
-  | { kind: 'break-after'; bytes: number }
-  | { kind: 'end-after'; bytes: number }
-  | { kind: 'status'; status: number }
-  | { kind: 'network-error' };
+  { kind: 'break-after'; bytes: number } | { kind: 'end-after'; bytes: number } | { kind: 'status'; status: number } | { kind: 'network-error' };
 
 export function fakeModelServer(files: Record<string, Uint8Array>, options: { ranges?: boolean } = {}) {
   const requests: RecordedRequest[] = [];
@@ -114,7 +111,10 @@ export function fakeLocks() {
     const previous = tails.get(name) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
-    tails.set(name, previous.then(() => mine));
+    tails.set(
+      name,
+      previous.then(() => mine),
+    );
     try {
       await previous;
       signal?.throwIfAborted();

@@ -102,14 +102,37 @@ describe('odd characters run like any text', () => {
 describe('marker strings never become marker ids', () => {
   const { config, tokenizer, rows } = tinyRows();
   const reserved = new Set([config.sourcePrefixId, config.cand1PrefixId, config.cand2PrefixId, config.clsTokenId, config.sepTokenId, config.padTokenId]);
-  const pieces = ['<|source|>', '<|candidate1|>', '<|candidate2|>', '<|candidate|>', '[CLS]', '[SEP]', '[PAD]', '[MASK]', '[UNK]', '<|', '|>', '[', ']', 'source', 'candidate', ' ', '\u0000', '😀', 'ا'];
+  const pieces = [
+    '<|source|>',
+    '<|candidate1|>',
+    '<|candidate2|>',
+    '<|candidate|>',
+    '[CLS]',
+    '[SEP]',
+    '[PAD]',
+    '[MASK]',
+    '[UNK]',
+    '<|',
+    '|>',
+    '[',
+    ']',
+    'source',
+    'candidate',
+    ' ',
+    '\u0000',
+    '😀',
+    'ا',
+  ];
 
   it('in 500 random mixes of marker fragments', () => {
     const random = mulberry32(11);
     for (let k = 0; k < 500; k++) {
       const text = Array.from({ length: 1 + Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
       const ids = tokenizer.encodePlain(text);
-      expect(ids.filter((id) => reserved.has(id)), JSON.stringify(text)).toEqual([]);
+      expect(
+        ids.filter((id) => reserved.has(id)),
+        JSON.stringify(text),
+      ).toEqual([]);
       // And in a row, each marker sits exactly once, where the head reads it.
       const row = rows.pairRow({ source: text, cand1: text, cand2: text });
       for (const marker of [config.sourcePrefixId, config.cand1PrefixId, config.cand2PrefixId]) {

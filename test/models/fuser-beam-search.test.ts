@@ -24,8 +24,12 @@ const ids = data.special_ids;
 /** Drives a search on the recorded logits, feeding histories exactly as the runtime does. */
 function run(c: SearchCase, numBeams = c.num_beams): number[][] {
   const search = createSearch({
-    batchSize: c.batch, numBeams, maxNewTokens: c.max_new_tokens,
-    decoderStartTokenId: ids.decoder_start_token_id, eosTokenId: ids.eos_token_id, padTokenId: ids.pad_token_id,
+    batchSize: c.batch,
+    numBeams,
+    maxNewTokens: c.max_new_tokens,
+    decoderStartTokenId: ids.decoder_start_token_id,
+    eosTokenId: ids.eos_token_id,
+    padTokenId: ids.pad_token_id,
   });
   let histories: number[][] = Array.from({ length: search.rows }, () => []);
   let tokens = search.firstTokens();
@@ -74,7 +78,10 @@ describe('decoding search basics', () => {
     expect(search.done).toBe(false);
     expect(search.step(Float32Array.from([0, 1, 5, 0, 5, 1]), 3).tokens).toEqual([0, 1]);
     expect(search.done).toBe(true);
-    expect(search.result()).toEqual([[0, 1], [0, 2, 1]]);
+    expect(search.result()).toEqual([
+      [0, 1],
+      [0, 2, 1],
+    ]);
   });
 
   it('greedy stops at max new tokens without eos', () => {

@@ -73,10 +73,20 @@ describe('oracle Flan-T5 exported to ONNX (onnxruntime-node)', () => {
     const session = await decoder;
     const mask = int64([ids.map(() => 1)]);
     const enc = (await (await encoder).run({ input_ids: int64([ids]), attention_mask: mask }))['last_hidden_state'] as ort.Tensor;
-    const first = await session.run({ input_ids: int64([[row.decoder_input_ids[0]!]]), encoder_attention_mask: mask, encoder_hidden_states: enc, ...emptyPast(session, config.num_heads, config.d_kv) });
+    const first = await session.run({
+      input_ids: int64([[row.decoder_input_ids[0]!]]),
+      encoder_attention_mask: mask,
+      encoder_hidden_states: enc,
+      ...emptyPast(session, config.num_heads, config.d_kv),
+    });
     const token = int64([[row.decoder_input_ids[1]!]]);
     const withPast = await session.run({ input_ids: token, encoder_attention_mask: mask, encoder_hidden_states: enc, ...presentsAsPast(first) });
-    const withoutPast = await session.run({ input_ids: token, encoder_attention_mask: mask, encoder_hidden_states: enc, ...emptyPast(session, config.num_heads, config.d_kv) });
+    const withoutPast = await session.run({
+      input_ids: token,
+      encoder_attention_mask: mask,
+      encoder_hidden_states: enc,
+      ...emptyPast(session, config.num_heads, config.d_kv),
+    });
     const want = row.logits![1]!;
     expect(maxAbsDiff((withPast['logits'] as ort.Tensor).data as Float32Array, want)).toBeLessThanOrEqual(TOLERANCE);
     expect(maxAbsDiff((withoutPast['logits'] as ort.Tensor).data as Float32Array, want)).toBeGreaterThan(0.1);
@@ -89,13 +99,21 @@ describe('oracle Flan-T5 in transformers.js (AutoModelForSeq2SeqLM, fp32, from d
   it.each(rows)('%s: generate() reproduces the greedy ids exactly', async (_name, ids, row) => {
     const m = await model;
     const input = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
-    const mask = new Tensor('int64', BigInt64Array.from(ids, () => 1n), [1, ids.length]);
+    const mask = new Tensor(
+      'int64',
+      BigInt64Array.from(ids, () => 1n),
+      [1, ids.length],
+    );
     const out = (await m.generate({ input_ids: input, attention_mask: mask, max_new_tokens: 12 })) as Tensor;
     expect(Array.from(out.data as BigInt64Array, Number)).toEqual(row.greedy_ids);
   });
 
   it('generateSeq2Seq (greedy, one padded batch of every row) reproduces the greedy ids', async () => {
-    const out = await generateSeq2Seq(await model, rows.map(([, ids]) => ids), { maxNewTokens: 12, numBeams: 1 });
+    const out = await generateSeq2Seq(
+      await model,
+      rows.map(([, ids]) => ids),
+      { maxNewTokens: 12, numBeams: 1 },
+    );
     expect(out).toEqual(rows.map(([, , row]) => row.greedy_ids));
   });
 });

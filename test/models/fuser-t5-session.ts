@@ -10,7 +10,11 @@ export function openSession(path: string): Promise<ort.InferenceSession> {
 
 export function int64(rows: readonly (readonly number[])[]): ort.Tensor {
   const width = rows[0]?.length ?? 0;
-  return new ort.Tensor('int64', BigInt64Array.from(rows.flat(), (v) => BigInt(v)), [rows.length, width]);
+  return new ort.Tensor(
+    'int64',
+    BigInt64Array.from(rows.flat(), (v) => BigInt(v)),
+    [rows.length, width],
+  );
 }
 
 /** Empty (length 0) past tensors for every past input, as transformers.js feeds at step one. */
@@ -44,7 +48,10 @@ function diskOnly(): void {
 }
 
 /** A transformers.js T5 from an absolute folder, fp32 on onnxruntime-node. */
-export async function loadSeq2Seq(folder: string, dtype: 'fp32' | 'fp16' | 'q8' | 'q4' = 'fp32'): Promise<Seq2SeqModel & { generate(args: Record<string, unknown>): Promise<unknown> }> {
+export async function loadSeq2Seq(
+  folder: string,
+  dtype: 'fp32' | 'fp16' | 'q8' | 'q4' = 'fp32',
+): Promise<Seq2SeqModel & { generate(args: Record<string, unknown>): Promise<unknown> }> {
   diskOnly();
   const model = await AutoModelForSeq2SeqLM.from_pretrained(folder, { dtype, device: 'cpu' });
   return model as unknown as Seq2SeqModel & { generate(args: Record<string, unknown>): Promise<unknown> };

@@ -115,7 +115,11 @@ describe('tiny fuser generation (transformers.js model, fp32, Node)', () => {
     const [ours] = await generateSeq2Seq(m, [c.input_ids], { ...options, numBeams: 1 });
     expect(ours).toEqual(c.greedy.ids);
     const ids = new Tensor('int64', BigInt64Array.from(c.input_ids, BigInt), [1, c.input_ids.length]);
-    const mask = new Tensor('int64', BigInt64Array.from(c.input_ids, () => 1n), [1, c.input_ids.length]);
+    const mask = new Tensor(
+      'int64',
+      BigInt64Array.from(c.input_ids, () => 1n),
+      [1, c.input_ids.length],
+    );
     const theirs = (await m.generate({ input_ids: ids, attention_mask: mask, max_new_tokens: goldens.max_new_tokens })) as Tensor;
     expect(Array.from(theirs.data as BigInt64Array, Number)).toEqual(c.greedy.ids);
   });
@@ -130,7 +134,11 @@ describe('tiny fuser generation (transformers.js model, fp32, Node)', () => {
   });
 
   it('batched beam search over every prompt (padded encoder batch) equals the per-prompt goldens', async () => {
-    const out = await generateSeq2Seq(await model, goldens.cases.map((c) => c.input_ids), { ...options, numBeams: goldens.num_beams });
+    const out = await generateSeq2Seq(
+      await model,
+      goldens.cases.map((c) => c.input_ids),
+      { ...options, numBeams: goldens.num_beams },
+    );
     expect(out).toEqual(goldens.cases.map((c) => c.beam.ids));
   });
 });

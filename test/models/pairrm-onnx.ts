@@ -27,7 +27,11 @@ export async function runPairRM(
   const batch = ids.length;
   const width = ids[0]?.length ?? 0;
   const tensor = (rows: readonly (readonly number[])[]) =>
-    new ort.Tensor('int64', BigInt64Array.from(rows.flat(), (v) => BigInt(v)), [batch, width]);
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from(rows.flat(), (v) => BigInt(v)),
+      [batch, width],
+    );
   const out = await session.run({ input_ids: tensor(ids), attention_mask: tensor(mask) });
   const logits = out['logits'];
   const hidden = out['marker_hidden_states'];

@@ -17,9 +17,17 @@ ort.env.wasm.numThreads = 1;
 async function wasmLogits(file: string): Promise<Float32Array> {
   const bytes = readFileSync(join(TINY_PAIRRM, 'onnx', file));
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const { ids, mask } = padRows(goldens.pairs.map((p) => p.input_ids), 0);
+  const { ids, mask } = padRows(
+    goldens.pairs.map((p) => p.input_ids),
+    0,
+  );
   const shape = [ids.length, ids[0]?.length ?? 0];
-  const tensor = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), (v) => BigInt(v)), shape);
+  const tensor = (rows: number[][]) =>
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from(rows.flat(), (v) => BigInt(v)),
+      shape,
+    );
   const out = await session.run({ input_ids: tensor(ids), attention_mask: tensor(mask) });
   await session.release();
   return out['logits']?.data as Float32Array;

@@ -33,7 +33,10 @@ const heldout: HeldoutRow[] = readFileSync(join(REPO, 'test/fixtures/synth/heldo
 
 async function variantLogits(file: string): Promise<Float32Array> {
   const session = await openSession(join(SYNTH_PAIRRM, 'onnx', file));
-  const { ids, mask } = padRows(goldens.pairs.map((p) => p.input_ids), 0);
+  const { ids, mask } = padRows(
+    goldens.pairs.map((p) => p.input_ids),
+    0,
+  );
   return (await runPairRM(session, ids, mask)).logits;
 }
 
@@ -84,8 +87,18 @@ describe('synth PairRM through the Node blender', () => {
   it(`prefers the better answer on held-out test rows (both orders, >= ${MIN_HELDOUT_ACCURACY * 100}%)`, async () => {
     const options = { instructions: heldout.map((r) => r.instruction), mode: '[A,B]', returnLogits: true } as const;
     const inputs = heldout.map((r) => r.input);
-    const forward = (await blender.compare(inputs, heldout.map((r) => r.better), heldout.map((r) => r.worse), options)) as number[];
-    const backward = (await blender.compare(inputs, heldout.map((r) => r.worse), heldout.map((r) => r.better), options)) as number[];
+    const forward = (await blender.compare(
+      inputs,
+      heldout.map((r) => r.better),
+      heldout.map((r) => r.worse),
+      options,
+    )) as number[];
+    const backward = (await blender.compare(
+      inputs,
+      heldout.map((r) => r.worse),
+      heldout.map((r) => r.better),
+      options,
+    )) as number[];
     const right = heldout.map((_, i) => Number((forward[i] ?? 0) > 0) + Number((backward[i] ?? 0) < 0));
     const accuracy = right.reduce((a, b) => a + b, 0) / (2 * heldout.length);
     const families = [...new Set(heldout.map((r) => r.family))];
@@ -99,7 +112,7 @@ describe('synth PairRM through the Node blender', () => {
     expect(accuracy).toBeGreaterThanOrEqual(MIN_HELDOUT_ACCURACY);
   });
 
-  it("ranks the README example sensibly: the kind reply first, the hostile one last", async () => {
+  it('ranks the README example sensibly: the kind reply first, the hostile one last', async () => {
     const ranks = await blender.rank(
       ['hello, how are you!', 'I love you!'],
       [

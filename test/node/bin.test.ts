@@ -28,8 +28,14 @@ it('ranks JSON Lines from stdin and exits 0', () => {
   });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  const out = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { ranks: number[] });
-  expect(out.map((row) => row.ranks.slice().sort())).toEqual([[1, 2, 3], [1, 2]]);
+  const out = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { ranks: number[] });
+  expect(out.map((row) => row.ranks.slice().sort())).toEqual([
+    [1, 2, 3],
+    [1, 2],
+  ]);
 });
 
 it('exits 2 with the usage on a bad command line', () => {

@@ -32,7 +32,12 @@ describe('llm-blender-web CLI', () => {
     for (const chunk of ['256', '1']) {
       const result = await run(['rank', '--ranker', TINY_PAIRRM, '--scores', '--chunk', chunk], [...rows.map((r) => JSON.stringify(r)), '']);
       expect(result).toMatchObject({ code: 0, err: '' });
-      expect(result.out.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(expected.map((scores) => ({ scores })));
+      expect(
+        result.out
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown),
+      ).toEqual(expected.map((scores) => ({ scores })));
     }
   });
 

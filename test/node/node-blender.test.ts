@@ -38,7 +38,10 @@ describe('createBlender (Node)', () => {
     const scores: Record<string, number[][]> = {};
     for (const dtype of ['fp32', 'fp16', 'q8', 'q4'] as const) {
       const blender = await tinyBlender({ dtype });
-      expect((await blender.info()).ranker).toMatchObject({ dtype, files: [`onnx/model${{ fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' }[dtype]}.onnx`] });
+      expect((await blender.info()).ranker).toMatchObject({
+        dtype,
+        files: [`onnx/model${{ fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' }[dtype]}.onnx`],
+      });
       scores[dtype] = await blender.rank(['hello'], [['hi there', 'go away', 'hello to you']], { returnScores: true });
       await blender.dispose();
     }

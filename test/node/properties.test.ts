@@ -19,8 +19,7 @@ const candidates = [
 ];
 const instructions = ['', 'Be brief.', 'Answer.', ''];
 
-const maxDiff = (a: number[][], b: number[][]) =>
-  Math.max(...a.flatMap((row, i) => row.map((v, j) => Math.abs(v - b[i]![j]!))));
+const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((row, i) => row.map((v, j) => Math.abs(v - b[i]![j]!))));
 
 describe('results do not depend on batching or order', () => {
   it('batch sizes 1, 3 and 8 (and a tight token budget) give the same scores to 1e-5', async () => {
@@ -62,7 +61,10 @@ describe('ranking rules on the model', () => {
     expect(scores[0]![0]).toBe(scores[0]![2]);
     const ranks = await blender.rank(['pick one'], [['same answer', 'another answer', 'same answer']]);
     expect(ranks[0]![0]).toBe(ranks[0]![2]);
-    expect([[1, 3, 1], [2, 1, 2]]).toContainEqual(ranks[0]);
+    expect([
+      [1, 3, 1],
+      [2, 1, 2],
+    ]).toContainEqual(ranks[0]);
   });
 
   it('N = 1 ranks 1; rankWithRef gives the reference 0', async () => {
@@ -98,7 +100,10 @@ describe('ranking rules on the model', () => {
     for (const [ref, index] of Object.entries(expectedRef)) {
       const [rewards] = await blender.rankWithRef(['q'], [list], { ref: ref as keyof typeof expectedRef, returnScores: true });
       expect(rewards![index], ref).toBe(0);
-      expect(rewards!.filter((r) => r === 0), ref).toHaveLength(1);
+      expect(
+        rewards!.filter((r) => r === 0),
+        ref,
+      ).toHaveLength(1);
     }
   });
 

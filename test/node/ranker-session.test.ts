@@ -17,7 +17,10 @@ describe('createRankerSession on onnxruntime-node', () => {
     const session = await createRankerSession(ort, `${folder}/${rankerFile('fp32')}`, { executionProviders: ['cpu'] }, 'oracle');
     // Every oracle row, unpadded, then all of them as one batch padded to the longest.
     const rows = oracle.cases.flatMap((c) => c.rows.map((row, r) => ({ ids: c.input_ids[r]!.slice(0, row.length), logit: row.logit })));
-    const { ids, mask, width } = padRows(rows.map((r) => r.ids), 0);
+    const { ids, mask, width } = padRows(
+      rows.map((r) => r.ids),
+      0,
+    );
     const logits = await session.run(ids, mask, rows.length, width);
     expect(logits).toHaveLength(rows.length);
     rows.forEach((row, k) => expect(Math.abs(logits[k]! - row.logit)).toBeLessThan(1e-4));
@@ -45,7 +48,11 @@ describe('createRankerSession on onnxruntime-node', () => {
       },
       Tensor: class {
         readonly type: string;
-        constructor(type: 'int64', readonly data: BigInt64Array, readonly dims: readonly number[]) {
+        constructor(
+          type: 'int64',
+          readonly data: BigInt64Array,
+          readonly dims: readonly number[],
+        ) {
           this.type = type;
         }
       },

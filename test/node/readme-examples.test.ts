@@ -26,7 +26,11 @@ describe('README examples', () => {
   });
 
   it('compare "[A,B]" with returnLogits -> 2 numbers; booleans by default', async () => {
-    const args = [['hello!', 'I love you!'], ['hi!', 'I hate you!'], ['f**k off!', 'I love you, too!']] as const;
+    const args = [
+      ['hello!', 'I love you!'],
+      ['hi!', 'I hate you!'],
+      ['f**k off!', 'I love you, too!'],
+    ] as const;
     const logits = await blender.compare(...args, { mode: '[A,B]', returnLogits: true });
     expect(logits).toHaveLength(2);
     for (const value of logits) expect(Number.isFinite(value)).toBe(true);

@@ -88,7 +88,7 @@ describe('ModelStore', () => {
     expect(chunks.every(([, value]) => (value as Uint8Array).byteLength <= 10_000)).toBe(true);
   });
 
-  it('reads a file\'s chunks in one getMany where the storage has it, and still detects a bad chunk', async () => {
+  it("reads a file's chunks in one getMany where the storage has it, and still detects a bad chunk", async () => {
     const { server, storage, store } = setup({ chunkBytes: 10_000 });
     await store.file(MODEL, 'onnx/model.onnx');
     const batches: string[][] = [];
@@ -279,9 +279,7 @@ describe('ModelStore', () => {
     const { store } = setup();
     await store.files(MODEL, ['onnx/model.onnx', 'tokenizer.json']);
     const list = await store.list();
-    expect(list).toEqual([
-      expect.objectContaining({ model: MODEL, bytes: weights.length + tokenizer.length }),
-    ]);
+    expect(list).toEqual([expect.objectContaining({ model: MODEL, bytes: weights.length + tokenizer.length })]);
     expect((await store.usage()).bytes).toBe(weights.length + tokenizer.length);
     await store.delete(MODEL);
     expect(await store.list()).toEqual([]);

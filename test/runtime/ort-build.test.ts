@@ -16,9 +16,7 @@ function adapter(shaderF16: boolean): WebGpuProbe {
 const PROBES: WebGpuProbe[] = [noAdapter, adapter(false), adapter(true)];
 
 /** Every non-empty set of variants a model folder can have. */
-const VARIANT_SETS: Dtype[][] = Array.from({ length: 2 ** DTYPES.length - 1 }, (_, mask) =>
-  DTYPES.filter((_, bit) => ((mask + 1) >> bit) & 1),
-);
+const VARIANT_SETS: Dtype[][] = Array.from({ length: 2 ** DTYPES.length - 1 }, (_, mask) => DTYPES.filter((_, bit) => ((mask + 1) >> bit) & 1));
 
 describe('chooseOrtBuild', () => {
   it.each<[string, OrtBuildRequest, 'wasm' | 'webgpu']>([

@@ -16,7 +16,12 @@ describe('startOrtRuntime', () => {
           const input = new ortNode.Tensor('float32', new Float32Array([2.5]), [1]);
           record.output = Array.from((await session.run({ [session.inputNames[0]!]: input }))[session.outputNames[0]!]!.data as Float32Array);
           opened.push(record);
-          return { inputNames: session.inputNames, outputNames: session.outputNames, run: () => Promise.reject(new Error('unused')), release: async () => void (record.released = true) };
+          return {
+            inputNames: session.inputNames,
+            outputNames: session.outputNames,
+            run: () => Promise.reject(new Error('unused')),
+            release: async () => void (record.released = true),
+          };
         },
       },
     } as unknown as OrtModuleLike;

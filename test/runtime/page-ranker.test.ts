@@ -98,7 +98,10 @@ describe('loadPageRanker', () => {
     const log: string[] = [];
     const ort = fakeWebOrt('cannot-create');
     const create = ort.InferenceSession.create.bind(ort.InferenceSession) as (model: Uint8Array) => Promise<OrtSessionLike>;
-    ort.InferenceSession.create = (async (model: Uint8Array) => (log.push(isStarterGraph(model) ? 'start ORT' : 'create ranker'), create(model))) as OrtModuleLike['InferenceSession']['create'];
+    ort.InferenceSession.create = (async (model: Uint8Array) => (
+      log.push(isStarterGraph(model) ? 'start ORT' : 'create ranker'),
+      create(model)
+    )) as OrtModuleLike['InferenceSession']['create'];
     await loadPageRanker(ort, diskStore(), {
       url: URL_BASE,
       device: 'wasm',
@@ -118,7 +121,9 @@ describe('loadPageRanker', () => {
       webgpu: adapter,
       onLoad: (event) => events.push(event),
     });
-    const stages = events.map((event) => (event.stage === 'cache' ? `cache:${event.status}:${event.file}` : event.stage === 'session' ? `session:${event.status}` : event.stage));
+    const stages = events.map((event) =>
+      event.stage === 'cache' ? `cache:${event.status}:${event.file}` : event.stage === 'session' ? `session:${event.status}` : event.stage,
+    );
     const graphStored = stages.indexOf('cache:stored:onnx/model.onnx');
     expect(graphStored).toBeGreaterThan(0);
     expect(stages.indexOf('session:creating')).toBeGreaterThan(graphStored);
@@ -157,31 +162,34 @@ describe('loadPageRanker', () => {
       return { ort, sessions };
     }
 
-    it.each(['parses', 'fails-to-parse'] as const)('never runs a session from the bad copy (it %s), drops the copy and loads a fresh download', async (badGraph) => {
-      const map = new Map<string, unknown>();
-      const request = { url: URL_BASE, device: 'wasm', dtype: 'q8', webgpu: adapter } as const;
-      await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), { ...request, onLoad: undefined })).release();
-      const chunkKey = [...map.keys()].find((key) => key.startsWith('chunk|') && key.includes(GRAPH))!;
-      const corrupted = (map.get(chunkKey) as Uint8Array).slice();
-      corrupted[100] = corrupted[100]! ^ 0xff;
-      map.set(chunkKey, corrupted);
+    it.each(['parses', 'fails-to-parse'] as const)(
+      'never runs a session from the bad copy (it %s), drops the copy and loads a fresh download',
+      async (badGraph) => {
+        const map = new Map<string, unknown>();
+        const request = { url: URL_BASE, device: 'wasm', dtype: 'q8', webgpu: adapter } as const;
+        await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), { ...request, onLoad: undefined })).release();
+        const chunkKey = [...map.keys()].find((key) => key.startsWith('chunk|') && key.includes(GRAPH))!;
+        const corrupted = (map.get(chunkKey) as Uint8Array).slice();
+        corrupted[100] = corrupted[100]! ^ 0xff;
+        map.set(chunkKey, corrupted);
 
-      const { ort, sessions } = recordingOrt(badGraph);
-      const events: LoadEvent[] = [];
-      const ranker = await loadPageRanker(ort, diskStore(map), { ...request, onLoad: (event) => events.push(event) });
+        const { ort, sessions } = recordingOrt(badGraph);
+        const events: LoadEvent[] = [];
+        const ranker = await loadPageRanker(ort, diskStore(map), { ...request, onLoad: (event) => events.push(event) });
 
-      const graphEvents = events.flatMap((event) =>
-        event.stage === 'cache' && event.file === GRAPH ? [`cache:${event.status}`] : event.stage === 'download' && event.file === GRAPH ? ['download'] : [],
-      );
-      expect(graphEvents[0]).toBe('cache:corrupt');
-      expect(graphEvents).toContain('download');
-      expect(graphEvents.at(-1)).toBe('cache:stored');
-      const fromBad = sessions.filter((session) => !session.fromGoodBytes);
-      expect(fromBad).toEqual(badGraph === 'parses' ? [{ fromGoodBytes: false, runs: 0, released: true }] : []);
-      expect(sessions.filter((session) => session.fromGoodBytes)).toHaveLength(1);
-      expect(await ranker.model.engine.rank(['q'], [['a', 'b']])).toEqual([expect.any(Array)]);
-      expect(sha((map.get(chunkKey) as Uint8Array) ?? new Uint8Array())).not.toBe(sha(corrupted));
-    });
+        const graphEvents = events.flatMap((event) =>
+          event.stage === 'cache' && event.file === GRAPH ? [`cache:${event.status}`] : event.stage === 'download' && event.file === GRAPH ? ['download'] : [],
+        );
+        expect(graphEvents[0]).toBe('cache:corrupt');
+        expect(graphEvents).toContain('download');
+        expect(graphEvents.at(-1)).toBe('cache:stored');
+        const fromBad = sessions.filter((session) => !session.fromGoodBytes);
+        expect(fromBad).toEqual(badGraph === 'parses' ? [{ fromGoodBytes: false, runs: 0, released: true }] : []);
+        expect(sessions.filter((session) => session.fromGoodBytes)).toHaveLength(1);
+        expect(await ranker.model.engine.rank(['q'], [['a', 'b']])).toEqual([expect.any(Array)]);
+        expect(sha((map.get(chunkKey) as Uint8Array) ?? new Uint8Array())).not.toBe(sha(corrupted));
+      },
+    );
 
     it('rethrows a session failure when the stored graph was sound', async () => {
       const map = new Map<string, unknown>();

@@ -18,7 +18,13 @@ describe('probeWebGpu', () => {
   });
 
   it('turns a throwing requestAdapter into a reason instead of an exception', async () => {
-    const probe = await probeWebGpu({ gpu: { requestAdapter: async () => { throw new Error('GPU process crashed'); } } });
+    const probe = await probeWebGpu({
+      gpu: {
+        requestAdapter: async () => {
+          throw new Error('GPU process crashed');
+        },
+      },
+    });
     expect(probe.available).toBe(false);
     if (!probe.available) expect(probe.reason).toMatch(/GPU process crashed/);
   });

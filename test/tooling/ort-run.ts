@@ -32,17 +32,11 @@ function setUpWasm(): void {
 }
 
 function toData(feed: JsonTensor): Float32Array | BigInt64Array {
-  return feed.type === 'int64'
-    ? BigInt64Array.from(feed.data, (v) => BigInt(v))
-    : Float32Array.from(feed.data);
+  return feed.type === 'int64' ? BigInt64Array.from(feed.data, (v) => BigInt(v)) : Float32Array.from(feed.data);
 }
 
 /** Runs `modelPath`; returns every output (all our variants emit float32). */
-export async function runModel(
-  modelPath: string,
-  feeds: Record<string, JsonTensor>,
-  backend: Backend,
-): Promise<Record<string, RunOutput>> {
+export async function runModel(modelPath: string, feeds: Record<string, JsonTensor>, backend: Backend): Promise<Record<string, RunOutput>> {
   const out: Record<string, RunOutput> = {};
   if (backend === 'node') {
     const session = await ortNode.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });

@@ -43,8 +43,14 @@ describe('tiny fixture variants', () => {
     const inputs = session.inputMetadata.map((m) => [m.name, m.isTensor ? m.type : 'non-tensor']);
     const outputs = session.outputMetadata.map((m) => [m.name, m.isTensor ? m.type : 'non-tensor']);
     await session.release();
-    expect(inputs).toEqual([['input_ids', 'int64'], ['attention_mask', 'int64']]);
-    expect(outputs).toEqual([['logits', 'float32'], ['hidden', 'float32']]);
+    expect(inputs).toEqual([
+      ['input_ids', 'int64'],
+      ['attention_mask', 'int64'],
+    ]);
+    expect(outputs).toEqual([
+      ['logits', 'float32'],
+      ['hidden', 'float32'],
+    ]);
   });
 
   test.each(VARIANTS)('%s on onnxruntime-node agrees with PyTorch fp32 within its bound', async (v) => {

@@ -13,8 +13,10 @@ import ort from 'onnxruntime-node';
 
 const { values: args } = parseArgs({
   options: {
-    folder: { type: 'string' }, suffix: { type: 'string', default: '' },
-    prompts: { type: 'string' }, 'max-new-tokens': { type: 'string', default: '20' },
+    folder: { type: 'string' },
+    suffix: { type: 'string', default: '' },
+    prompts: { type: 'string' },
+    'max-new-tokens': { type: 'string', default: '20' },
     out: { type: 'string' },
   },
 });
@@ -37,7 +39,10 @@ for (const ids of prompts) {
   const out = [config.decoder_start_token_id];
   for (let step = 0; step < maxNew; step++) {
     const result = await decoder.run({
-      input_ids: int64([out[out.length - 1]]), encoder_attention_mask: mask, encoder_hidden_states: hidden, ...past,
+      input_ids: int64([out[out.length - 1]]),
+      encoder_attention_mask: mask,
+      encoder_hidden_states: hidden,
+      ...past,
     });
     const logits = result.logits.data;
     const vocab = result.logits.dims[2];

@@ -51,8 +51,8 @@ export function rankerFile(dtype: Dtype): string {
  * work in the meantime instead of after.
  */
 const STARTER_GRAPH = new Uint8Array([
-  8, 8, 18, 0, 58, 58, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120,
-  18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
+  8, 8, 18, 0, 58, 58, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120, 18, 10, 10,
+  8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
 ]);
 
 /**
@@ -83,18 +83,10 @@ export interface RankerSession extends PairModel {
  * onnxruntime-node needs for models with external data) and checks its interface:
  * int64 `input_ids`, `attention_mask` [batch, seq] -> float32 `logits` [batch].
  */
-export async function createRankerSession(
-  ort: OrtModuleLike,
-  model: Uint8Array | string,
-  options: OrtSessionOptions,
-  source: string,
-): Promise<RankerSession> {
+export async function createRankerSession(ort: OrtModuleLike, model: Uint8Array | string, options: OrtSessionOptions, source: string): Promise<RankerSession> {
   let session: OrtSessionLike;
   try {
-    session =
-      typeof model === 'string'
-        ? await ort.InferenceSession.create(model, options)
-        : await ort.InferenceSession.create(model, options);
+    session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (error) {
     throw new BlenderError('MODEL_LOAD_FAILED', `could not open the ranker ${source}: ${String(error)}`, 'options.ranker', {
       cause: error,

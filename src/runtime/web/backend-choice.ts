@@ -43,11 +43,7 @@ export function adapterName(probe: WebGpuProbe): string {
 /** The best dtype for a backend among those the model has (docs/model-folder.md §1, `dtype: 'auto'`). */
 function autoDtype(backend: PageBackend, probe: WebGpuProbe, available: readonly Dtype[]): Dtype {
   const preference: Dtype[] =
-    backend === 'wasm'
-      ? ['q8', 'fp32', 'q4', 'fp16']
-      : probe.available && probe.adapter.shaderF16
-        ? ['fp16', 'q4', 'fp32']
-        : ['q4', 'fp32'];
+    backend === 'wasm' ? ['q8', 'fp32', 'q4', 'fp16'] : probe.available && probe.adapter.shaderF16 ? ['fp16', 'q4', 'fp32'] : ['q4', 'fp32'];
   const dtype = preference.find((candidate) => available.includes(candidate));
   if (!dtype) {
     throw new BlenderError(

@@ -46,4 +46,3 @@ export async function warmUp(run: () => Promise<unknown>, release: () => Promise
   }
   return performance.now() - started;
 }
-

@@ -55,9 +55,7 @@ export interface StoredFileMeta {
 }
 
 /** A stored file as read back: its bytes (not yet hashed), or why the copy is unusable. */
-export type StoredRead =
-  | { kind: 'copy'; meta: StoredFileMeta; bytes: Uint8Array }
-  | { kind: 'broken'; meta: StoredFileMeta; reason: string };
+export type StoredRead = { kind: 'copy'; meta: StoredFileMeta; bytes: Uint8Array } | { kind: 'broken'; meta: StoredFileMeta; reason: string };
 
 export type WriteOutcome = { stored: true } | { stored: false; reason: string };
 

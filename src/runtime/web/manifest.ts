@@ -36,12 +36,7 @@ export interface ManifestBackup {
  * fails. A manifest that arrives but is not one is refused (MODEL_INVALID): that is the
  * model's fault, and an older copy would hide it.
  */
-export async function fetchManifest(
-  model: string,
-  fetch: ModelFetch,
-  backup: ManifestBackup,
-  signal?: AbortSignal,
-): Promise<ModelManifest> {
+export async function fetchManifest(model: string, fetch: ModelFetch, backup: ManifestBackup, signal?: AbortSignal): Promise<ModelManifest> {
   const url = joinUrl(model, 'manifest.json');
   let fetchError: unknown;
   let response: Response | undefined;
@@ -75,10 +70,7 @@ export function parseManifest(value: unknown, url: string): ModelManifest {
     Array.isArray(files) &&
     files.every(
       (file: Partial<ManifestFile> | null) =>
-        typeof file?.path === 'string' &&
-        Number.isSafeInteger(file.bytes) &&
-        typeof file.sha256 === 'string' &&
-        /^[0-9a-f]{64}$/.test(file.sha256),
+        typeof file?.path === 'string' && Number.isSafeInteger(file.bytes) && typeof file.sha256 === 'string' && /^[0-9a-f]{64}$/.test(file.sha256),
     );
   if (!valid) throw new BlenderError('MODEL_INVALID', `${url} is not a model manifest ({files: [{path, bytes, sha256}]})`, 'model');
   return value as ModelManifest;
@@ -108,7 +100,6 @@ export function joinUrl(model: string, path: string): string {
 export function signalInit(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
 }
-
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -24,15 +24,7 @@ import {
   type StoredFileMeta,
   type StoreUsage,
 } from './chunked-cache';
-import {
-  fetchManifest,
-  manifestEntry,
-  normalizeModel,
-  sha256Hex,
-  type ManifestFile,
-  type ModelFetch,
-  type ModelManifest,
-} from './manifest';
+import { fetchManifest, manifestEntry, normalizeModel, sha256Hex, type ManifestFile, type ModelFetch, type ModelManifest } from './manifest';
 import { ResumableDownloader, type DownloadEvent, type RetryPolicy } from './resumable-download';
 
 export type { CachedModel, KeyValueStorage, ModelLock, StorageManagerLike, StoreUsage } from './chunked-cache';

@@ -16,9 +16,7 @@ export interface WebGpuAdapterInfo {
   maxBufferSize: number;
 }
 
-export type WebGpuProbe =
-  | { available: true; adapter: WebGpuAdapterInfo }
-  | { available: false; reason: string };
+export type WebGpuProbe = { available: true; adapter: WebGpuAdapterInfo } | { available: false; reason: string };
 
 // Only the members of the WebGPU API read here; avoids a dependency on @webgpu/types.
 interface GpuAdapterLike {

@@ -1,0 +1,65 @@
+// ESLint (flat config): `npm run lint` checks, `npm run format` fixes. Formatting is prettier's
+// (.prettierrc.json); eslint-config-prettier, last, turns off the rules that would fight it.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+// typescript-eslint, loaded against the classic TypeScript API it needs (see tools/lint/README.md).
+import tseslint from './tools/lint/index.js';
+
+export default defineConfig([
+  {
+    // node_modules/ is ignored by default. Build outputs, served assets, test reports and caches:
+    ignores: ['dist/', 'public/', 'test-results/', 'playwright-report/', '.cache/', 'e2e/consumer-app/dist/'],
+  },
+  {
+    // PENDING (temporary): files being edited elsewhere while lint was introduced. Remove each entry
+    // once its owner has committed, then `npm run format` and fix what is reported (.prettierignore
+    // has the same list).
+    ignores: [
+      'workers/blender.worker.ts',
+      'src/client/worker-connection.ts',
+      'src/client/protocol.ts',
+      'src/demo/**',
+      'e2e/callback-order.spec.ts',
+      'e2e/fuse-flows.spec.ts',
+      'src/engine/fuse-prompt.ts',
+      'src/engine/types.ts',
+      'src/runtime/common/fuser.ts',
+      'src/runtime/common/seq2seq-generate.ts',
+      'src/runtime/common/fuser-generator.ts',
+      'test/fuse/fuse-errors.test.ts',
+    ],
+  },
+  {
+    // Everything in tsconfig.json's program: the type-checked rules.
+    files: ['src/**/*.ts', 'workers/**/*.ts', 'test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mts', 'vite.config.ts'],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // `async` without `await` is deliberate here: fakes and stores implementing Promise-returning
+      // interfaces, where `async` turns a throw into a rejection. Dropping it would change that.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Plain JavaScript (bench and tooling scripts, the e2e consumer app, this config): outside
+    // tsconfig.json's program, so the untyped recommended rules only.
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+  {
+    files: ['e2e/consumer-app/main.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  prettier,
+]);
