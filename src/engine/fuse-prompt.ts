@@ -36,17 +36,26 @@ export interface FusePrompt {
   truncated: boolean;
 }
 
-/** Reads the limits the export wrote into config.json; never defaulted (tiny and real differ). */
+/**
+ * Reads the limits the export wrote into config.json; never defaulted (tiny and real differ).
+ * Also checks the ids generation reads from the same config (src/runtime/common/seq2seq-generate.ts),
+ * so that a folder without them fails when it loads, not at its first generation.
+ */
 export function readFuserConfig(json: unknown, location: string): FuserConfig {
   const c = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const field = (key: string): number => {
+  const field = (key: string, least: number): number => {
     const value = c[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new BlenderError('MODEL_INVALID', `${location}/config.json lacks a positive integer ${key}: not a GenFuser export`, 'options.fuser');
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
+      const kind = least > 0 ? 'positive' : 'non-negative';
+      throw new BlenderError('MODEL_INVALID', `${location}/config.json lacks a ${kind} integer ${key}: not a GenFuser export`, 'options.fuser');
     }
     return value;
   };
-  return { sourceMaxTokens: field('source_max_tokens'), candidateMaxTokens: field('candidate_max_tokens'), eosTokenId: field('eos_token_id') };
+  const config = { sourceMaxTokens: field('source_max_tokens', 1), candidateMaxTokens: field('candidate_max_tokens', 1), eosTokenId: field('eos_token_id', 1) };
+  // T5's are both 0: any token id will do.
+  field('decoder_start_token_id', 0);
+  field('pad_token_id', 0);
+  return config;
 }
 
 /** A candidate longer than the limit: its first `limit` ids, decoded, then "..." (reference). */

@@ -1,5 +1,8 @@
 // Malformed fuse / rankAndFuse / bestOfN calls and fuser configurations: each one a
 // BlenderError with a stable code naming the argument, as the ranking engine does.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBlender, isBlenderError, type BlenderErrorCode, type NodeBlender, type NodeBlenderOptions } from '../../src/node';
 import { TINY_FUSER, TINY_PAIRRM } from './fuser-goldens';
@@ -65,6 +68,29 @@ describe('fuser configuration (Node)', () => {
   ];
   it.each(bad)('rejects %s', async (_name, options, code, argument) => {
     expect(await codeOf(() => createBlender({ ranker: null, ...(options as NodeBlenderOptions) }))).toEqual([code, argument]);
+  });
+
+  // Generation reads these ids from config.json; without one a folder used to load and then
+  // fail at its first fuse (in a page, at the warm-up, after a pointless WebGPU->WASM retry).
+  it.each(['decoder_start_token_id', 'pad_token_id'])('rejects at load a fuser whose config.json lacks %s', async (key) => {
+    const folder = mkdtempSync(join(tmpdir(), 'fuser-config-'));
+    try {
+      cpSync(TINY_FUSER, folder, { recursive: true });
+      const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+      delete config[key];
+      writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+      const error = await createBlender({ ranker: null, fuser: folder, dtype: 'fp32', threads: 1 }).then(
+        async (loaded) => {
+          await loaded.dispose();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ name: 'BlenderError', code: 'MODEL_INVALID', argument: 'options.fuser' });
+      expect((error as Error).message).toContain(key);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('without a fuser: fuse and rankAndFuse FUSER_NOT_LOADED; without a ranker: rankAndFuse and bestOfN RANKER_NOT_LOADED', async () => {

@@ -6,7 +6,7 @@
  */
 import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
 import { BlenderError } from '../../engine/errors';
-import { readFuserConfig, type FuseTokenizer } from '../../engine/fuse-prompt';
+import { readFuserConfig, type FuserConfig, type FuseTokenizer } from '../../engine/fuse-prompt';
 import { FusionEngine, type FuserGenerator } from '../../engine/fusion-engine';
 import { graphFile, type Dtype } from './dtypes';
 import { seq2seqGenerator } from './fuser-generator';
@@ -73,7 +73,14 @@ export async function loadFuser(source: string, options: FuserLoadOptions): Prom
     if (error instanceof BlenderError) throw error;
     throw new BlenderError('MODEL_LOAD_FAILED', `could not load the fuser from ${source}: ${error instanceof Error ? error.message : String(error)}`, 'fuser', { cause: error });
   }
-  const config = readFuserConfig(model.config, source);
+  let config: FuserConfig;
+  try {
+    config = readFuserConfig(model.config, source);
+  } catch (error) {
+    // Not a GenFuser export (MODEL_INVALID): its sessions are of no use to anyone.
+    await model.dispose().catch(() => undefined);
+    throw error;
+  }
   const fuseTokenizer: FuseTokenizer = {
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
     decode: (ids, skipSpecialTokens) => tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens }),
