@@ -4,9 +4,9 @@
 // (the contract is src/client/protocol.ts).
 import * as Comlink from 'comlink';
 import type { BrowserInfo, WireCreateOptions, WireResult, WorkerApi } from '../src/client/protocol';
-import { BlenderError, isBlenderError } from '../src/engine/errors';
+import { BlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
-import type { FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
+import type { ComputeProgress, FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/web/backend-choice';
 import { indexedDbStorage } from '../src/runtime/web/idb-storage';
 import { ModelStore, type ModelLock } from '../src/runtime/web/model-store';
@@ -18,6 +18,7 @@ import type { PageFuser } from '../src/runtime/web/page-fuser';
 import type { PageRanker } from '../src/runtime/web/page-ranker';
 import { chooseWasmThreads } from '../src/runtime/web/wasm-threads';
 import { probeWebGpu, type WebGpuProbe } from '../src/runtime/web/webgpu-probe';
+import { toWireError, type WireMethod } from './wire-error';
 
 // One download of a model per origin at a time: other tabs wait, then read the cache.
 const locks = (navigator as Navigator & { locks?: LockManager }).locks;
@@ -41,14 +42,50 @@ let ranker: PageRanker | null = null;
 let fuser: PageFuser | null = null;
 const running = new Map<number, AbortController>();
 
-async function wire<T>(work: () => T | Promise<T>): Promise<WireResult<T>> {
+async function wire<T>(method: WireMethod, work: () => T | Promise<T>): Promise<WireResult<T>> {
   try {
     return { value: await work() };
   } catch (error) {
-    if (isBlenderError(error)) return { error: { code: error.code, message: error.message, argument: error.argument } };
-    const message = error instanceof Error ? error.message : String(error);
-    return { error: { code: 'INFERENCE_FAILED', message: `unexpected failure in the worker: ${message}`, argument: undefined } };
+    return { error: toWireError(error, method) };
   }
+}
+
+/**
+ * The deliveries of one call's (or one load's) callbacks to the page. A Comlink proxy posts
+ * its message at once and returns a promise that settles when the page has run the
+ * callback; the engine does not wait for it (a round trip per token would slow generation).
+ * But the call's result goes back on the worker's own port, which nothing orders after the
+ * proxy's port: a result sent while deliveries are still on their way can reach the page
+ * first. So the result is sent only once every delivery has settled.
+ */
+class Deliveries {
+  private readonly pending = new Set<Promise<void>>();
+
+  /** `callback` as the engine calls it: at once, in order, never failing, tracked here. */
+  to<A extends unknown[]>(callback: (...args: A) => unknown): (...args: A) => void {
+    return (...args: A) => {
+      // Called synchronously (an async function runs to its first await), so messages
+      // leave in the engine's order. A delivery that fails (the proxy was released, the
+      // page's side refused it) must neither stop the computation nor lose its result:
+      // it counts as settled. The page reports its own callbacks' exceptions
+      // (src/client/worker-connection.ts), so they never come back here.
+      const delivery = (async () => {
+        await callback(...args);
+      })().catch(() => undefined);
+      this.pending.add(delivery);
+      void delivery.then(() => this.pending.delete(delivery));
+    };
+  }
+
+  /** Resolves once every delivery made so far has settled. Never rejects. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+}
+
+/** Releases the page's end of a Comlink proxy (its MessagePort) once the worker is done with it. */
+function release(callback: unknown): void {
+  (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
 }
 
 /**
@@ -73,13 +110,6 @@ function requireFuser(): PageFuser {
   return fuser;
 }
 
-/** A Comlink proxy returns a promise; a token that cannot be delivered must not stop generation. */
-function deliverTokens(onToken: (inputIndex: number, text: string) => void) {
-  return (inputIndex: number, text: string): void => {
-    void Promise.resolve(onToken(inputIndex, text)).catch(() => undefined);
-  };
-}
-
 function requireRanker(): Ranker {
   if (!ranker) throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is loaded: pass createBlender({ ranker: url })', 'ranker');
   return ranker.model.engine;
@@ -96,50 +126,59 @@ const workerApi: WorkerApi = {
   },
 
   init(options, onLoad) {
-    return wire(async () => {
-      webgpu = await probeWebGpu(navigator);
-      runtime = await loadRuntime(options, webgpu);
-      // Only now may transformers.js load: it captures the ORT registered above.
-      if (options.ranker) {
-        const { loadPageRanker } = await import('../src/runtime/web/page-ranker');
-        ranker = await loadPageRanker(runtime.ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad });
+    const deliveries = new Deliveries();
+    const report = onLoad && deliveries.to(onLoad);
+    return wire('init', async () => {
+      try {
+        webgpu = await probeWebGpu(navigator);
+        runtime = await loadRuntime(options, webgpu);
+        // Only now may transformers.js load: it captures the ORT registered above.
+        if (options.ranker) {
+          const { loadPageRanker } = await import('../src/runtime/web/page-ranker');
+          ranker = await loadPageRanker(runtime.ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report });
+        }
+        if (options.fuser) {
+          const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
+          fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad: report });
+        }
+      } finally {
+        // Failed or not, createBlender settles after the last load event was in the page.
+        await deliveries.settled();
       }
-      if (options.fuser) {
-        const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
-        fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad });
-      }
-    });
+    }).finally(() => release(onLoad));
   },
 
-  call(callId, method, args, options, onProgress, onToken) {
+  call(callId, method, args, options, listeners, onEvent) {
     const controller = new AbortController();
     running.set(callId, controller);
-    return wire(async () => {
-      // The page keeps the caller's AbortSignal; this one fires on its abort(callId).
-      const callOptions =
-        options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
-          ? {
-              ...options,
-              signal: controller.signal,
-              ...(onProgress ? { onProgress } : {}),
-              ...(onToken ? { onToken: deliverTokens(onToken) } : {}),
-            }
-          : options;
-      // Shapes are unchecked here: the engines validate their arguments.
-      const [inputs, candidates] = args as [string[], string[][]];
-      if (method === 'fuse') return await requireFuser().model.engine.fuse(inputs, candidates, callOptions as FuseOptions);
-      if (method === 'rankAndFuse') {
-        const fusion = requireFuser().model.engine;
-        return await rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
+    const deliveries = new Deliveries();
+    const send = onEvent && deliveries.to(onEvent);
+    const onProgress = send && listeners.progress ? (progress: ComputeProgress) => send({ kind: 'progress', progress }) : undefined;
+    const onToken = send && listeners.token ? (inputIndex: number, text: string) => send({ kind: 'token', inputIndex, text }) : undefined;
+    return wire('call', async () => {
+      try {
+        // The page keeps the caller's AbortSignal; this one fires on its abort(callId).
+        const callOptions =
+          options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
+            ? { ...options, signal: controller.signal, ...(onProgress ? { onProgress } : {}), ...(onToken ? { onToken } : {}) }
+            : options;
+        // Shapes are unchecked here: the engines validate their arguments.
+        const [inputs, candidates] = args as [string[], string[][]];
+        if (method === 'fuse') return await requireFuser().model.engine.fuse(inputs, candidates, callOptions as FuseOptions);
+        if (method === 'rankAndFuse') {
+          const fusion = requireFuser().model.engine;
+          return await rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
+        }
+        const engine = requireRanker();
+        const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
+        return await run.call(engine, ...args, callOptions);
+      } finally {
+        // Resolved or rejected, the call settles in the page after its last callback ran.
+        await deliveries.settled();
       }
-      const engine = requireRanker();
-      const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
-      return await run.call(engine, ...args, callOptions);
     }).finally(() => {
       running.delete(callId);
-      for (const callback of [onProgress, onToken]) {
-        (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
-      }
+      release(onEvent);
     });
   },
 
@@ -148,7 +187,7 @@ const workerApi: WorkerApi = {
   },
 
   info() {
-    return wire(async (): Promise<BrowserInfo> => {
+    return wire('info', async (): Promise<BrowserInfo> => {
       const probe = webgpu ?? (webgpu = await probeWebGpu(navigator));
       const { ort, build, wasmUrl } = requireRuntime();
       const loaded = ranker?.info() ?? null;
@@ -167,10 +206,10 @@ const workerApi: WorkerApi = {
     });
   },
 
-  cacheList: () => wire(() => store.list()),
-  cacheUsage: () => wire(() => store.usage()),
-  cacheDelete: (model: string) => wire(() => store.delete(model)),
-  cacheClear: () => wire(() => store.clear()),
+  cacheList: () => wire('cacheList', () => store.list()),
+  cacheUsage: () => wire('cacheUsage', () => store.usage()),
+  cacheDelete: (model: string) => wire('cacheDelete', () => store.delete(model)),
+  cacheClear: () => wire('cacheClear', () => store.clear()),
 
   async dispose() {
     for (const controller of running.values()) controller.abort();

@@ -7,6 +7,7 @@ import type { BlenderErrorCode } from '../engine/errors';
 import type {
   CompareConversationsOptions,
   CompareOptions,
+  ComputeProgress,
   Conversation,
   FuseOptions,
   RankAndFuseOptions,
@@ -72,22 +73,38 @@ export interface BrowserInfo extends RuntimeInfo {
   fuser: PageModelInfo | null;
 }
 
+/**
+ * One callback invocation of a call, as the worker sends it to the page. Both callbacks
+ * travel on one Comlink proxy (one MessagePort per call), so the page receives them in the
+ * order the engine made them.
+ */
+export type CallEvent = { kind: 'progress'; progress: ComputeProgress } | { kind: 'token'; inputIndex: number; text: string };
+
+/** Which callbacks the caller gave: the engine streams tokens only for a caller that listens. */
+export interface CallListeners {
+  progress: boolean;
+  token: boolean;
+}
+
 /** What the worker exposes through Comlink. */
 export interface WorkerApi {
   /** Takes the Web Lock `name` and keeps it until the worker dies; resolves once held. */
   holdLifeLock(name: string): Promise<void>;
+  /** Loads the models; resolves once every `onLoad` delivery has settled, as `call` does. */
   init(options: WireCreateOptions, onLoad: ((event: LoadEvent) => void) | undefined): Promise<WireResult<void>>;
   /**
-   * Runs an engine method. The callbacks are separate arguments because Comlink proxies
-   * only top-level arguments (a proxy inside an object would fail to clone).
+   * Runs an engine method. `onEvent` is a separate argument because Comlink proxies only
+   * top-level arguments (a proxy inside an object would fail to clone). The result comes
+   * back only once every `onEvent` delivery of the call has settled: the result crosses on
+   * the worker's own port, which nothing else orders after the proxy's.
    */
   call(
     callId: number,
     method: EngineMethod,
     args: unknown[],
     options: Record<string, unknown>,
-    onProgress: ((progress: unknown) => void) | undefined,
-    onToken: ((inputIndex: number, text: string) => void) | undefined,
+    listeners: CallListeners,
+    onEvent: ((event: CallEvent) => void) | undefined,
   ): Promise<WireResult<unknown>>;
   abort(callId: number): void;
   info(): Promise<WireResult<BrowserInfo>>;

@@ -4,7 +4,6 @@
  * callbacks stay in the page: an abort is sent as `abort(callId)`, callbacks cross as
  * Comlink proxies.
  */
-import * as Comlink from 'comlink';
 import { bestOfN } from '../engine/best-of-n';
 import { abortedError, BlenderError } from '../engine/errors';
 import type {
@@ -150,7 +149,8 @@ export class WorkerBlender implements BrowserBlender {
   /**
    * Runs an engine method in the worker. The AbortSignal stays here (it cannot cross):
    * aborting rejects at once and tells the worker to stop after its current batch.
-   * Callbacks cross as Comlink proxies.
+   * Callbacks cross as a Comlink proxy, and all of them run before the call settles
+   * (WorkerConnection.call).
    */
   private async invoke<M extends EngineMethod>(
     method: M,
@@ -161,10 +161,8 @@ export class WorkerBlender implements BrowserBlender {
     if (signal?.aborted) throw abortedError(signal);
     const connection = await this.connection();
     const callId = this.nextCallId++;
-    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-    const token = onToken ? Comlink.proxy(onToken) : undefined;
     const work = connection
-      .track(connection.remote.call(callId, method, [...args], rest, progress, token))
+      .call(callId, method, [...args], rest, { signal, onProgress, onToken })
       .catch((error: unknown) => {
         throw nameUncloneable(error, method, args, rest);
       })

@@ -5,10 +5,56 @@
  */
 import * as Comlink from 'comlink';
 import { BlenderError } from '../engine/errors';
+import type { ComputeProgress } from '../engine/types';
 import type { LoadEvent } from '../runtime/web/load-events';
-import type { WireCreateOptions, WireResult, WorkerApi } from './protocol';
+import type { CallEvent, EngineMethod, WireCreateOptions, WireResult, WorkerApi } from './protocol';
 
 export type WorkerFactory = () => Worker;
+
+/** The caller's options of an engine call that stay in the page. */
+export interface CallCallbacks {
+  signal: AbortSignal | undefined;
+  onProgress: ((progress: ComputeProgress) => void) | undefined;
+  onToken: ((inputIndex: number, text: string) => void) | undefined;
+}
+
+/**
+ * Runs a caller's callbacks for as long as their call is open. The worker answers a call only
+ * after its callbacks ran here, but an aborted call rejects at once while the worker may still
+ * report from the step it is finishing: those reports are dropped, so that no callback runs
+ * after its call's promise settled. An exception a callback throws is reported here as
+ * uncaught (the window's error event, the console), as an event listener's is, and goes no
+ * further: it must not stop the call, nor cross to the worker.
+ */
+class CallbackGate {
+  private open = true;
+
+  readonly close = (): void => {
+    this.open = false;
+  };
+
+  guard<A extends unknown[]>(callback: (...args: A) => unknown): (...args: A) => void {
+    return (...args: A) => {
+      if (!this.open) return;
+      try {
+        // A promise it returns is the caller's: not awaited, so the worker waits for no one.
+        void callback(...args);
+      } catch (error) {
+        reportUncaught(error);
+      }
+    };
+  }
+}
+
+function reportUncaught(error: unknown): void {
+  if (typeof reportError === 'function') {
+    reportError(error);
+  } else {
+    setTimeout(() => {
+      throw error;
+    });
+  }
+}
 
 /** Rebuilds the engine's typed error from its wire form. */
 export function unwrap<T>(result: WireResult<T>): T {
@@ -44,14 +90,17 @@ export class WorkerConnection {
         new BlenderError('ABORTED', 'loading was aborted (options.signal)', 'options.signal', { cause: signal?.reason }),
       );
     signal?.addEventListener('abort', onAbort, { once: true });
+    // The worker resolves init after its load events ran here; none runs once this settled.
+    const gate = new CallbackGate();
     try {
       await connection.watchLiveness();
-      const callback = onLoad ? Comlink.proxy(onLoad) : undefined;
+      const callback = onLoad ? Comlink.proxy(gate.guard(onLoad)) : undefined;
       unwrap(await connection.track(connection.remote.init(options, callback)));
     } catch (error) {
       connection.terminate();
       throw error;
     } finally {
+      gate.close();
       signal?.removeEventListener('abort', onAbort);
     }
     return connection;
@@ -80,6 +129,36 @@ export class WorkerConnection {
           reject(toBlenderError(error));
         },
       );
+    });
+  }
+
+  /**
+   * Runs an engine method in the worker. Both callbacks cross on one proxy, so they run here
+   * in the order the engine made them; the worker answers once all of them have run here
+   * (workers/blender.worker.ts), and none runs after the call settled or `signal` aborted.
+   */
+  call(
+    callId: number,
+    method: EngineMethod,
+    args: unknown[],
+    options: Record<string, unknown>,
+    { signal, onProgress, onToken }: CallCallbacks,
+  ): Promise<WireResult<unknown>> {
+    const gate = new CallbackGate();
+    const listeners = { progress: onProgress !== undefined, token: onToken !== undefined };
+    const onEvent =
+      onProgress || onToken
+        ? Comlink.proxy(
+            gate.guard((event: CallEvent) =>
+              event.kind === 'token' ? onToken?.(event.inputIndex, event.text) : onProgress?.(event.progress),
+            ),
+          )
+        : undefined;
+    // The caller's promise rejects the moment the signal aborts (src/client/index.ts).
+    signal?.addEventListener('abort', gate.close, { once: true });
+    return this.track(this.remote.call(callId, method, args, options, listeners, onEvent)).finally(() => {
+      gate.close();
+      signal?.removeEventListener('abort', gate.close);
     });
   }
 

@@ -15,7 +15,14 @@ export interface ComputeProgress {
 export interface CallOptions {
   /** Checked between batches; when it fires the call rejects with code `ABORTED`. */
   signal?: AbortSignal;
-  /** Called after every batch. */
+  /**
+   * Called after every batch. Every call happens before the method's promise settles, in
+   * order, and none after. In Node it runs inside the call: an exception it throws ends the
+   * call, which rejects with it. In a page it runs on the page's thread while the worker
+   * goes on: an exception it throws is reported there as uncaught (the window's `error`
+   * event, the console), as an event listener's is, and the call carries on unaffected. An
+   * aborted call in a page rejects at once; what its last batch still reports is dropped.
+   */
   onProgress?: (progress: ComputeProgress) => void;
   /** Most pairs per model run. Default: {@link DEFAULT_BATCH_SIZE}. */
   batchSize?: number;
@@ -124,7 +131,15 @@ export interface FuseOptions extends CallOptions, WithInstructions {
   /**
    * Streams each input's fused text: called with the text added since the last call, so the
    * pieces of one input concatenate to its result. Greedy (numBeams 1) streams token by
-   * token; beam search calls it once per input with the whole text at the end.
+   * token; beam search calls it once per input with the whole text at the end. Every call
+   * happens before fuse's promise settles, in order (with `onProgress`'s too), and none
+   * after: when it resolves, each input's pieces already make up its text. In Node it runs
+   * inside the generation: an exception it throws ends the call, which rejects (with that
+   * error, or an `INFERENCE_FAILED` whose `cause` it is). In a page it runs on the page's
+   * thread while the worker goes on generating: an exception it throws is reported there as
+   * uncaught (the window's `error` event, the console), as an event listener's is, and the
+   * call carries on, its result unaffected. An aborted call in a page rejects at once; what
+   * its last step still streams is dropped.
    */
   onToken?: (inputIndex: number, text: string) => void;
   /**

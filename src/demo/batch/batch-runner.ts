@@ -36,17 +36,10 @@ export async function runBatch(ranker: BatchRanker, rows: readonly BatchRow[], o
   for (let start = 0; start < rows.length; start += size) {
     if (signal.aborted) return cancelled();
     const chunk = rows.slice(start, start + size);
-    // Progress crosses from the worker as messages of its own and can land after the call's
-    // result: only the call in flight may report.
-    let live = true;
-    const progress = (event: ComputeProgress) => {
-      if (live) onProgress?.(start + (chunk.length * event.done) / Math.max(1, event.total), rows.length);
-    };
+    const progress = (event: ComputeProgress) => onProgress?.(start + (chunk.length * event.done) / Math.max(1, event.total), rows.length);
     try {
       outcomes.push(...(await runRows(ranker, chunk, strategy, signal, progress)));
-      live = false;
     } catch (error) {
-      live = false;
       if (signal.aborted || (isBlenderError(error) && error.code === 'ABORTED')) return cancelled();
       // Find the row at fault: each row alone; the others still run.
       for (const row of chunk) {
