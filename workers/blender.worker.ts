@@ -106,12 +106,12 @@ function requireRuntime(): LoadedOrt {
 }
 
 function requireFuser(): PageFuser {
-  if (!fuser) throw new BlenderError('FUSER_NOT_LOADED', 'no fuser is loaded: pass createBlender({ fuser: url })', 'fuser');
+  if (!fuser) throw new BlenderError('FUSER_NOT_LOADED', 'no fuser is loaded: pass createBlender({ fuser: url })', 'options.fuser');
   return fuser;
 }
 
 function requireRanker(): Ranker {
-  if (!ranker) throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is loaded: pass createBlender({ ranker: url })', 'ranker');
+  if (!ranker) throw new BlenderError('RANKER_NOT_LOADED', 'no ranker is loaded: pass createBlender({ ranker: url })', 'options.ranker');
   return ranker.model.engine;
 }
 
