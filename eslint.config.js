@@ -7,6 +7,9 @@ import globals from 'globals';
 // typescript-eslint, loaded against the classic TypeScript API it needs (see tools/lint/README.md).
 import tseslint from './tools/lint/index.js';
 
+// `_`-prefixed names are deliberately unused; `const { dropped, ...rest } = x` omits a property.
+const unusedVars = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true };
+
 export default defineConfig([
   {
     // node_modules/ is ignored by default. Build outputs, served assets, test reports and caches:
@@ -43,8 +46,13 @@ export default defineConfig([
       // `async` without `await` is deliberate here: fakes and stores implementing Promise-returning
       // interfaces, where `async` turns a throw into a rejection. Dropping it would change that.
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': ['error', unusedVars],
     },
+  },
+  {
+    // Playwright reads fixtures from the first parameter's object pattern: `({}, testInfo)` asks for none.
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] },
   },
   {
     // Plain JavaScript (bench and tooling scripts, the e2e consumer app, this config): outside
@@ -52,6 +60,12 @@ export default defineConfig([
     files: ['**/*.{js,mjs,cjs}'],
     extends: [js.configs.recommended],
     languageOptions: { globals: globals.node },
+    rules: { 'no-unused-vars': ['error', unusedVars] },
+  },
+  {
+    // Node scripts that drive Chromium: their page.evaluate callbacks run in the page.
+    files: ['bench/chromium-runner.mjs', 'bench/experiments.mjs'],
+    languageOptions: { globals: { ...globals.node, window: 'readonly' } },
   },
   {
     files: ['**/*.cjs'],

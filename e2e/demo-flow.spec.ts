@@ -68,7 +68,7 @@ async function loaded(pattern: RegExp): Promise<void> {
 
 async function downloaded(linkId: string): Promise<{ name: string; text: string }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator(linkId).click()]);
-  return { name: download.suggestedFilename(), text: await readFile((await download.path())!, 'utf8') };
+  return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
 }
 
 test('edit candidates, rank, compare two, rank & fuse without layout jumps', async ({ baseURL }, testInfo) => {

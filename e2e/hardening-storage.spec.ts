@@ -83,7 +83,7 @@ async function editManifestOnce(edit: (manifest: { files: Array<{ path: string; 
   await page.route(
     `**${RANKER}/manifest.json`,
     async (route) => {
-      const manifest = await (await route.fetch()).json();
+      const manifest = (await (await route.fetch()).json()) as Parameters<typeof edit>[0];
       edit(manifest);
       await route.fulfill({ json: manifest });
     },

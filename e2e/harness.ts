@@ -10,7 +10,7 @@ const harness = {
   /** Flips one byte of the first stored chunk whose key contains `fileFragment`. */
   async corruptStoredChunk(fileFragment: string): Promise<string> {
     const store = cacheDb();
-    const found = (await entries(store)).find(([key]) => String(key).startsWith('chunk|') && String(key).includes(fileFragment));
+    const found = (await entries<string, unknown>(store)).find(([key]) => String(key).startsWith('chunk|') && String(key).includes(fileFragment));
     if (!found) throw new Error(`no stored chunk for ${fileFragment}`);
     const [key, value] = found;
     const bytes = (value as Uint8Array).slice();
@@ -20,7 +20,7 @@ const harness = {
     return String(key);
   },
   async storedKeys(): Promise<string[]> {
-    return (await entries(cacheDb())).map(([key]) => String(key));
+    return (await entries<string, unknown>(cacheDb())).map(([key]) => String(key));
   },
 };
 

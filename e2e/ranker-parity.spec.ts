@@ -14,11 +14,11 @@ const columns = {
 async function nodeLogits(): Promise<number[]> {
   const blender = await createNodeBlender({ ranker: TINY_PAIRRM, dtype: 'fp32' });
   try {
-    return (await blender.compare(columns.inputs, columns.a, columns.b, {
+    return await blender.compare(columns.inputs, columns.a, columns.b, {
       mode: '[A,B]',
       returnLogits: true,
       instructions: columns.instructions,
-    })) as number[];
+    });
   } finally {
     await blender.dispose();
   }
@@ -30,11 +30,11 @@ test('the page ranker reproduces onnxruntime-node on every golden pair (fp32)', 
   await expect(page.locator('#status')).toHaveText('ready');
   const result = await page.evaluate(async (data) => {
     const blender = await window.harness.api.createBlender({ ranker: '/models/tiny-pairrm', dtype: 'fp32' });
-    const logits = (await blender.compare(data.inputs, data.a, data.b, {
+    const logits = await blender.compare(data.inputs, data.a, data.b, {
       mode: '[A,B]',
       returnLogits: true,
       instructions: data.instructions,
-    })) as number[];
+    });
     const { ranker } = await blender.info();
     await blender.dispose();
     return { logits, backend: ranker!.backend };

@@ -14,7 +14,7 @@ export interface IdbReadTimes {
 
 export async function timeIdbRead(model: string, path: string): Promise<IdbReadTimes> {
   const store = createStore('llm-blender-web', 'models');
-  const meta = (await get(`file|${model}|${path}`, store)) as { chunkKeys: string[]; bytes: number } | undefined;
+  const meta = await get<{ chunkKeys: string[]; bytes: number }>(`file|${model}|${path}`, store);
   if (!meta) throw new Error(`${model}/${path} is not in the model store`);
   let started = performance.now();
   let total = 0;

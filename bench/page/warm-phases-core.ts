@@ -26,7 +26,7 @@ async function phases(ort: OrtWithEnv, request: WarmPhasesRequest): Promise<Warm
     };
   })();
   const store = createStore(request.dbName, 'models');
-  const meta = (await get(`file|${request.model}|${request.path}`, store)) as { chunkKeys: string[]; bytes: number } | undefined;
+  const meta = await get<{ chunkKeys: string[]; bytes: number }>(`file|${request.model}|${request.path}`, store);
   if (!meta) throw new Error(`${request.model}/${request.path} is not in ${request.dbName}`);
   const begin = performance.now();
   lap('meta');

@@ -226,8 +226,9 @@ export class RankingEngine implements Ranker {
   private references(candidates: readonly (readonly string[])[], ref: unknown, length: number): string[] {
     if (ref === undefined) return candidates.map((list) => chooseReference(list, 'longest'));
     if (Array.isArray(ref)) {
-      checkParallelStringList(ref, 'options.ref', length);
-      return [...ref];
+      const refs: unknown = ref; // Array.isArray narrows to any[]; the check below types it
+      checkParallelStringList(refs, 'options.ref', length);
+      return [...refs];
     }
     const mode = checkEnumOption<RefMode>(ref, 'ref', REF_MODES)!;
     return candidates.map((list) => chooseReference(list, mode));

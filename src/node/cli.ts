@@ -71,7 +71,7 @@ async function runChunk(blender: NodeBlender, args: CliArgs, rows: unknown[], io
     const result = await blender.rank(field('input'), candidates, { instructions, returnScores: args.scores });
     for (const values of result) io.write(`${JSON.stringify(args.scores ? { scores: values } : { ranks: values })}\n`);
   } else {
-    const logits = (await blender.compare(field('input'), field('candidateA'), field('candidateB'), { instructions, returnLogits: true })) as number[];
+    const logits = await blender.compare(field('input'), field('candidateA'), field('candidateB'), { instructions, returnLogits: true });
     for (const logit of logits) io.write(`${JSON.stringify({ logit, aBetter: logit > 0 })}\n`);
   }
 }

@@ -51,7 +51,7 @@ describe('results files', () => {
     const lines = resultsJsonl(rankOutcomes, true)
       .trimEnd()
       .split('\n')
-      .map((line) => JSON.parse(line));
+      .map((line): unknown => JSON.parse(line));
     expect(lines).toEqual([
       {
         row: 1,

@@ -71,9 +71,9 @@ describe('RankingEngine on a fake model', () => {
     const { engine: e } = engine();
     const a = ['hi', 'because'];
     const b = ['go', 'no'];
-    const both = (await e.compare(inputs, a, b, { returnLogits: true })) as number[];
-    const ab = (await e.compare(inputs, a, b, { mode: '[A,B]', returnLogits: true })) as number[];
-    const ba = (await e.compare(inputs, a, b, { mode: '[B,A]', returnLogits: true })) as number[];
+    const both = await e.compare(inputs, a, b, { returnLogits: true });
+    const ab = await e.compare(inputs, a, b, { mode: '[A,B]', returnLogits: true });
+    const ba = await e.compare(inputs, a, b, { mode: '[B,A]', returnLogits: true });
     inputs.forEach((input, i) => {
       expect(ab[i]).toBeCloseTo(logit(input, a[i]!, b[i]!), 6);
       expect(ba[i]).toBeCloseTo(logit(input, b[i]!, a[i]!), 6);

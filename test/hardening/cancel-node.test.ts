@@ -11,7 +11,7 @@ const CANDIDATES = Array.from({ length: 40 }, (_, i) => `candidate number ${i}`)
 const codeOf = (work: Promise<unknown>) =>
   work.then(
     () => 'finished',
-    (error: { code?: string }) => error.code ?? String(error),
+    (error: unknown) => (error as { code?: string }).code ?? String(error),
   );
 
 describe('cancellation and dispose in Node', () => {

@@ -73,7 +73,7 @@ describe('tensors are released', () => {
       }
     }
     const ort: OrtModuleLike = {
-      Tensor: FakeTensor as unknown as OrtModuleLike['Tensor'],
+      Tensor: FakeTensor,
       InferenceSession: {
         create: async () => ({
           inputNames: ['input_ids', 'attention_mask'],

@@ -13,7 +13,7 @@ const tokenizer = bytesOf(1_234, 3);
 
 function setup(deps: Partial<ModelStoreDeps> & { ranges?: boolean } = {}) {
   const server = fakeModelServer({ [WEIGHTS]: weights, 'tokenizer.json': tokenizer }, { ranges: deps.ranges ?? true });
-  const storage = (deps.storage as (KeyValueStorage & { map?: Map<string, unknown> }) | undefined) ?? memoryStorage();
+  const storage = deps.storage ?? memoryStorage();
   const delays: number[] = [];
   const store = new ModelStore({
     storage,
@@ -164,6 +164,7 @@ describe('storage that is unavailable (private mode)', () => {
     expect(sha256(files.get(WEIGHTS)!)).toBe(sha256(weights));
     const notCached = events.filter((e) => e.stage === 'cache' && e.status === 'not-cached');
     expect(notCached.map((e) => e.file).sort()).toEqual([WEIGHTS, 'tokenizer.json'].sort());
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
     for (const event of notCached) expect(event).toMatchObject({ reason: expect.stringMatching(/private browsing/) });
     // Every load downloads again: nothing could be kept.
     await store.file(MODEL, WEIGHTS);

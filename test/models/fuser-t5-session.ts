@@ -30,7 +30,7 @@ export function emptyPast(session: ort.InferenceSession, heads: number, dKv: num
 export function presentsAsPast(out: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
   const past: Record<string, ort.Tensor> = {};
   for (const [name, value] of Object.entries(out)) {
-    if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = value as ort.Tensor;
+    if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = value;
   }
   return past;
 }
@@ -54,7 +54,7 @@ export async function loadSeq2Seq(
 ): Promise<Seq2SeqModel & { generate(args: Record<string, unknown>): Promise<unknown> }> {
   diskOnly();
   const model = await AutoModelForSeq2SeqLM.from_pretrained(folder, { dtype, device: 'cpu' });
-  return model as unknown as Seq2SeqModel & { generate(args: Record<string, unknown>): Promise<unknown> };
+  return model;
 }
 
 export async function loadTokenizer(folder: string) {

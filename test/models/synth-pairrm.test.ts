@@ -75,30 +75,30 @@ describe('synth PairRM through the Node blender', () => {
 
   it('tokenizer + pair rule + graph give the golden logits', async () => {
     const pairs = goldens.pairs;
-    const logits = (await blender.compare(
+    const logits = await blender.compare(
       pairs.map((p) => p.input),
       pairs.map((p) => p.candidate1),
       pairs.map((p) => p.candidate2),
       { instructions: pairs.map((p) => p.instruction), mode: '[A,B]', returnLogits: true },
-    )) as number[];
+    );
     pairs.forEach((pair, i) => expect(Math.abs((logits[i] ?? NaN) - pair.logit), pair.name).toBeLessThanOrEqual(1e-4));
   });
 
   it(`prefers the better answer on held-out test rows (both orders, >= ${MIN_HELDOUT_ACCURACY * 100}%)`, async () => {
     const options = { instructions: heldout.map((r) => r.instruction), mode: '[A,B]', returnLogits: true } as const;
     const inputs = heldout.map((r) => r.input);
-    const forward = (await blender.compare(
+    const forward = await blender.compare(
       inputs,
       heldout.map((r) => r.better),
       heldout.map((r) => r.worse),
       options,
-    )) as number[];
-    const backward = (await blender.compare(
+    );
+    const backward = await blender.compare(
       inputs,
       heldout.map((r) => r.worse),
       heldout.map((r) => r.better),
       options,
-    )) as number[];
+    );
     const right = heldout.map((_, i) => Number((forward[i] ?? 0) > 0) + Number((backward[i] ?? 0) < 0));
     const accuracy = right.reduce((a, b) => a + b, 0) / (2 * heldout.length);
     const families = [...new Set(heldout.map((r) => r.family))];

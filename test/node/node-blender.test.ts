@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createBlender, isBlenderError, type BlenderErrorCode, type NodeBlenderOptions } from '../../src/node';
 import { TINY_PAIRRM, tinyBlender } from './tiny-model';
 
-async function codeOf(promise: Promise<unknown>): Promise<[BlenderErrorCode | string, string | undefined]> {
+async function codeOf(promise: Promise<unknown>): Promise<[BlenderErrorCode | `NOT_A_BLENDER_ERROR: ${string}`, string | undefined]> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!isBlenderError(error)) return ['NOT_A_BLENDER_ERROR: ' + String(error), undefined];
+  if (!isBlenderError(error)) return [`NOT_A_BLENDER_ERROR: ${String(error)}`, undefined];
   return [error.code, error.argument];
 }
 

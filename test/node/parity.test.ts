@@ -16,12 +16,12 @@ afterAll(() => blender.dispose());
 
 /** Logits of the golden pairs through the public API, as one call ([A,B]: one pass each). */
 async function apiLogits(batchSize?: number): Promise<number[]> {
-  return (await blender.compare(
+  return await blender.compare(
     pairs.map((p) => p.input),
     pairs.map((p) => p.candidate1),
     pairs.map((p) => p.candidate2),
     { mode: '[A,B]', returnLogits: true, instructions: pairs.map((p) => p.instruction), ...(batchSize ? { batchSize } : {}) },
-  )) as number[];
+  );
 }
 
 /** The golden logit of (instruction, input, a, b), if the golden has that ordered pair. */
@@ -69,7 +69,7 @@ describe('parity with test/golden/pairrm.json', () => {
       const args = [[p.input], [p.candidate1], [p.candidate2]] as const;
       const options = { instructions: [p.instruction] };
       // compare: M(A,B) - M(B,A); as a boolean, > 0
-      const [diff] = (await blender.compare(...args, { ...options, returnLogits: true })) as number[];
+      const [diff] = await blender.compare(...args, { ...options, returnLogits: true });
       expect(Math.abs(diff! - (m01 - m10)), p.name).toBeLessThan(2e-4);
       expect(await blender.compare(...args, options)).toEqual([m01 - m10 > 0]);
       // rank, max_logits: score_i = (1/N) sum_j (M[i][j] - M[j][i]); rank 1 = best, ties share

@@ -28,8 +28,8 @@ describe('results do not depend on batching or order', () => {
       const other = await blender.rank(inputs, candidates, { instructions, returnScores: true, ...options });
       expect(maxDiff(base, other)).toBeLessThanOrEqual(1e-5);
     }
-    const logits1 = (await blender.compare(inputs, ['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a'], { returnLogits: true, batchSize: 1 })) as number[];
-    const logits8 = (await blender.compare(inputs, ['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a'], { returnLogits: true, batchSize: 8 })) as number[];
+    const logits1 = await blender.compare(inputs, ['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a'], { returnLogits: true, batchSize: 1 });
+    const logits8 = await blender.compare(inputs, ['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a'], { returnLogits: true, batchSize: 8 });
     expect(maxDiff([logits1], [logits8])).toBeLessThanOrEqual(1e-5);
   });
 
@@ -129,7 +129,7 @@ describe('long texts', () => {
 describe('hostile text', () => {
   it('lone surrogates, NUL and control characters, 10 000 emoji and HTML run like any text', async () => {
     const texts = ['\uD800 lone \uDFFF', 'nul\u0000byte\u0007bell', '😀'.repeat(10_000), '<img src=x onerror=alert(1)>', '\u202Eright-to-left override'];
-    const logits = (await blender.compare(texts, texts, [...texts].reverse(), { returnLogits: true })) as number[];
+    const logits = await blender.compare(texts, texts, [...texts].reverse(), { returnLogits: true });
     expect(logits).toHaveLength(texts.length);
     for (const value of logits) expect(Number.isFinite(value)).toBe(true);
   });
@@ -189,7 +189,7 @@ describe('marker strings in user text', () => {
   });
 
   it('run through the model like any other text', async () => {
-    const logits = (await blender.compare([tricky], [`<|candidate2|> ${tricky}`], ['[SEP] fine'], { returnLogits: true })) as number[];
+    const logits = await blender.compare([tricky], [`<|candidate2|> ${tricky}`], ['[SEP] fine'], { returnLogits: true });
     expect(Number.isFinite(logits[0])).toBe(true);
   });
 });

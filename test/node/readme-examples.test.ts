@@ -35,7 +35,7 @@ describe('README examples', () => {
     expect(logits).toHaveLength(2);
     for (const value of logits) expect(Number.isFinite(value)).toBe(true);
     const better = await blender.compare(...args, { mode: '[A,B]' });
-    expect(better).toEqual((logits as number[]).map((v) => v > 0));
+    expect(better).toEqual(logits.map((v) => v > 0));
   });
 
   it('info() names the runtime, dtype and file; dispose() ends the blender', async () => {

@@ -41,7 +41,9 @@ function setup(lock?: ModelLock) {
     storage,
     store,
     cache,
-    holdWeights: () => (hold = new Promise<void>((resolve) => (release = resolve))),
+    holdWeights: () => {
+      hold = new Promise<void>((resolve) => (release = resolve));
+    },
     releaseWeights: () => release(),
     weightsAsked: asked,
     storedKeys: () => [...storage.map.keys()].filter((key) => /^(file|chunk|manifest)\|/.test(key)),

@@ -247,6 +247,7 @@ describe('ModelStore', () => {
     });
     const events: StoreEvent[] = [];
     await store.file(MODEL, 'onnx/model.onnx', { onEvent: (e) => events.push(e) });
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
     expect(events).toContainEqual(expect.objectContaining({ status: 'not-cached', reason: expect.stringMatching(/quota/) }));
     expect([...storage.map.keys()].some((k) => k.startsWith('chunk|'))).toBe(false);
   });

@@ -34,7 +34,7 @@ function fakeWebOrt(webgpu: 'cannot-create' | 'cannot-run'): OrtModuleLike & { o
   const opened: string[] = [];
   return {
     opened,
-    Tensor: ortNode.Tensor as unknown as OrtModuleLike['Tensor'],
+    Tensor: ortNode.Tensor,
     InferenceSession: {
       async create(model: Uint8Array | string, options?: OrtSessionOptions) {
         const provider = options?.executionProviders?.[0] ?? 'none';
@@ -51,7 +51,7 @@ function fakeWebOrt(webgpu: 'cannot-create' | 'cannot-run'): OrtModuleLike & { o
           },
         };
       },
-    } as OrtModuleLike['InferenceSession'],
+    },
   };
 }
 
@@ -140,7 +140,7 @@ describe('loadPageRanker', () => {
     function recordingOrt(badGraph: 'parses' | 'fails-to-parse') {
       const sessions: { fromGoodBytes: boolean; runs: number; released: boolean }[] = [];
       const ort: OrtModuleLike = {
-        Tensor: ortNode.Tensor as unknown as OrtModuleLike['Tensor'],
+        Tensor: ortNode.Tensor,
         InferenceSession: {
           async create(model: Uint8Array | string) {
             if (isStarterGraph(model)) return ortNode.InferenceSession.create(model as Uint8Array);
@@ -157,7 +157,7 @@ describe('loadPageRanker', () => {
               release: () => ((record.released = true), session.release()),
             };
           },
-        } as OrtModuleLike['InferenceSession'],
+        },
       };
       return { ort, sessions };
     }
@@ -196,8 +196,8 @@ describe('loadPageRanker', () => {
       const request = { url: URL_BASE, device: 'wasm', dtype: 'q8', webgpu: adapter, onLoad: undefined } as const;
       await (await loadPageRanker(recordingOrt('parses').ort, diskStore(map), request)).release();
       const failing: OrtModuleLike = {
-        Tensor: ortNode.Tensor as unknown as OrtModuleLike['Tensor'],
-        InferenceSession: { create: async () => Promise.reject(new Error('out of memory')) } as unknown as OrtModuleLike['InferenceSession'],
+        Tensor: ortNode.Tensor,
+        InferenceSession: { create: async () => Promise.reject(new Error('out of memory')) },
       };
       const error = await loadPageRanker(failing, diskStore(map), request).catch((e: unknown) => e);
       expect(isBlenderError(error) && error.code).toBe('MODEL_LOAD_FAILED');

@@ -8,6 +8,7 @@ function fakeAdapter(features: string[], info: Record<string, unknown>) {
 describe('probeWebGpu', () => {
   it('reports a missing API without touching anything', async () => {
     const probe = await probeWebGpu({});
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
     expect(probe).toEqual({ available: false, reason: expect.stringMatching(/no WebGPU API/) });
   });
 

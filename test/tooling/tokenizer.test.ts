@@ -24,13 +24,17 @@ beforeAll(async () => {
 
 describe('Unigram tokenizer.json in transformers.js', () => {
   test('has the structure the tooling promises', () => {
-    const json = JSON.parse(readFileSync(`${dir}tokenizer.json`, 'utf8'));
+    const json = JSON.parse(readFileSync(`${dir}tokenizer.json`, 'utf8')) as {
+      model: { type: string; byte_fallback: boolean; unk_id: number; vocab: [string, number][] };
+      normalizer: { normalizers: { type: string; precompiled_charsmap?: string }[] };
+      pre_tokenizer: unknown;
+    };
     expect(json.model.type).toBe('Unigram');
     expect(json.model.byte_fallback).toBe(false);
-    expect(json.model.vocab[json.model.unk_id][0]).toBe('[UNK]');
-    const types = json.normalizer.normalizers.map((n: { type: string }) => n.type);
+    expect(json.model.vocab[json.model.unk_id]![0]).toBe('[UNK]');
+    const types = json.normalizer.normalizers.map((n) => n.type);
     expect(types).toEqual(['Replace', 'Precompiled', 'Replace', 'Strip', 'Replace']);
-    expect(json.normalizer.normalizers[1].precompiled_charsmap.length).toBeGreaterThan(1000);
+    expect(json.normalizer.normalizers[1]!.precompiled_charsmap!.length).toBeGreaterThan(1000);
     expect(json.pre_tokenizer).toEqual({ type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true });
   });
 

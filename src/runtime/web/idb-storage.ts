@@ -28,6 +28,7 @@ function openStore(dbName: string, storeName: string): UseStore {
     request.onupgradeneeded = () => request.result.createObjectStore(storeName);
     opening = promisifyRequest(request);
   } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- wrapped by storageUnavailable(error) just below
     opening = Promise.reject(error);
   }
   const db = opening.catch((error: unknown) => {

@@ -224,7 +224,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return reject(abortedError(signal, 'load'));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortedError(signal!, 'load'));
+      reject(abortedError(signal, 'load'));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
