@@ -154,7 +154,7 @@ export class WorkerConnection {
             ),
           )
         : undefined;
-    // The caller's promise rejects the moment the signal aborts (src/client/index.ts).
+    // The caller's promise rejects the moment the signal aborts (src/client/worker-blender.ts).
     signal?.addEventListener('abort', gate.close, { once: true });
     return this.track(this.remote.call(callId, method, args, options, listeners, onEvent)).finally(() => {
       gate.close();
