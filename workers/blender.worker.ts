@@ -22,9 +22,7 @@ import { toWireError, type WireMethod } from './wire-error';
 
 // One download of a model per origin at a time: other tabs wait, then read the cache.
 const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-const modelLock: ModelLock | undefined = locks
-  ? (name, work, signal) => locks.request(name, signal ? { signal } : {}, work)
-  : undefined;
+const modelLock: ModelLock | undefined = locks ? (name, work, signal) => locks.request(name, signal ? { signal } : {}, work) : undefined;
 const store = new ModelStore({
   storage: indexedDbStorage('llm-blender-web', 'models'),
   fetch: (url, init) => fetch(url, init),
@@ -170,6 +168,7 @@ const workerApi: WorkerApi = {
           return await rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
         }
         const engine = requireRanker();
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `engine` as `this` just below
         const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
         return await run.call(engine, ...args, callOptions);
       } finally {

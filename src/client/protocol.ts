@@ -40,7 +40,11 @@ export interface EngineCalls {
   };
   rankWithRef: { args: [inputs: Inputs, candidates: CandidateLists]; options: RankWithRefOptions; result: number[][] };
   fuse: { args: [inputs: Inputs, candidates: CandidateLists]; options: FuseOptions; result: string[] };
-  rankAndFuse: { args: [inputs: Inputs, candidates: CandidateLists]; options: RankAndFuseOptions; result: RankAndFuseResult | (RankAndFuseResult & RankDetails) };
+  rankAndFuse: {
+    args: [inputs: Inputs, candidates: CandidateLists];
+    options: RankAndFuseOptions;
+    result: RankAndFuseResult | (RankAndFuseResult & RankDetails);
+  };
 }
 
 export type EngineMethod = keyof EngineCalls;

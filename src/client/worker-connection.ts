@@ -86,9 +86,7 @@ export class WorkerConnection {
     const connection = new WorkerConnection(createWorker());
     // Aborting a load stops the worker wherever it is (downloading, creating a session).
     const onAbort = () =>
-      connection.terminate(
-        new BlenderError('ABORTED', 'loading was aborted (options.signal)', 'options.signal', { cause: signal?.reason }),
-      );
+      connection.terminate(new BlenderError('ABORTED', 'loading was aborted (options.signal)', 'options.signal', { cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
     // The worker resolves init after its load events ran here; none runs once this settled.
     const gate = new CallbackGate();
@@ -126,6 +124,7 @@ export class WorkerConnection {
         },
         (error: unknown) => {
           this.pending.delete(onDeath);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own rejection, passed through as thrown
           reject(toBlenderError(error));
         },
       );
@@ -148,11 +147,7 @@ export class WorkerConnection {
     const listeners = { progress: onProgress !== undefined, token: onToken !== undefined };
     const onEvent =
       onProgress || onToken
-        ? Comlink.proxy(
-            gate.guard((event: CallEvent) =>
-              event.kind === 'token' ? onToken?.(event.inputIndex, event.text) : onProgress?.(event.progress),
-            ),
-          )
+        ? Comlink.proxy(gate.guard((event: CallEvent) => (event.kind === 'token' ? onToken?.(event.inputIndex, event.text) : onProgress?.(event.progress))))
         : undefined;
     // The caller's promise rejects the moment the signal aborts (src/client/worker-blender.ts).
     signal?.addEventListener('abort', gate.close, { once: true });

@@ -125,7 +125,12 @@ export class BatchPanel {
     for (const column of summary.columns) {
       const row = body.insertRow();
       row.append(el('th', { text: column.model, attrs: { scope: 'row' } }));
-      for (const value of [String(column.rows), String(column.wins), formatPercent(column.winRate), column.meanRank === null ? '–' : column.meanRank.toFixed(2)]) {
+      for (const value of [
+        String(column.rows),
+        String(column.wins),
+        formatPercent(column.winRate),
+        column.meanRank === null ? '–' : column.meanRank.toFixed(2),
+      ]) {
         row.append(el('td', { text: value }));
       }
     }
@@ -134,7 +139,8 @@ export class BatchPanel {
 
   private listProblems(messages: readonly string[]): void {
     const shown = messages.slice(0, MAX_LISTED_PROBLEMS).map((message) => el('li', { text: message }));
-    const more = messages.length > MAX_LISTED_PROBLEMS ? [el('li', { text: `… and ${messages.length - MAX_LISTED_PROBLEMS} more (all are in the results files)` })] : [];
+    const more =
+      messages.length > MAX_LISTED_PROBLEMS ? [el('li', { text: `… and ${messages.length - MAX_LISTED_PROBLEMS} more (all are in the results files)` })] : [];
     this.problems.replaceChildren(...shown, ...more);
   }
 

@@ -18,7 +18,10 @@ export class CachePanel {
     private readonly activity: Activity,
   ) {
     this.refreshButton.addEventListener('click', () => void this.refresh());
-    this.clearButton.addEventListener('click', () => void this.change(() => this.cache()!.clear(), 'Cleared the cache: the next load downloads the models again.'));
+    this.clearButton.addEventListener(
+      'click',
+      () => void this.change(() => this.cache()!.clear(), 'Cleared the cache: the next load downloads the models again.'),
+    );
     activity.subscribe(() => this.refreshButtons());
   }
 
@@ -39,11 +42,18 @@ export class CachePanel {
         ...models.map((model) => {
           const name = displayName(model.model);
           const inUse = loaded.has(model.model) ? ' · in use' : '';
-          const remove = el('button', { className: 'secondary small', text: 'Delete', attrs: { type: 'button', 'aria-label': `Delete ${name} from the cache` } });
+          const remove = el('button', {
+            className: 'secondary small',
+            text: 'Delete',
+            attrs: { type: 'button', 'aria-label': `Delete ${name} from the cache` },
+          });
           remove.addEventListener('click', () => void this.change(() => cache.delete(model.model), `Deleted ${name} from the cache.`));
           return el('li', { className: 'cached' }, [
             el('span', { className: 'cache-name', text: name }),
-            el('span', { className: 'cache-size', text: `${formatBytes(model.bytes)} · ${model.files.length} file${model.files.length === 1 ? '' : 's'}${inUse}` }),
+            el('span', {
+              className: 'cache-size',
+              text: `${formatBytes(model.bytes)} · ${model.files.length} file${model.files.length === 1 ? '' : 's'}${inUse}`,
+            }),
             remove,
           ]);
         }),

@@ -55,6 +55,10 @@ export function renderHeatmap(container: HTMLElement, labels: readonly string[],
     el('span', { text: `row better +${bound}` }),
   ]);
   // The note sits outside the scrolling box, so it wraps to the screen, not to the table.
-  const note = el('p', { className: 'heat-note', text: 'M[i][j] = logit(row i, column j): > 0 (blue) the row candidate is better, < 0 (red) the column one.', attrs: { id: 'heatmap-note' } });
+  const note = el('p', {
+    className: 'heat-note',
+    text: 'M[i][j] = logit(row i, column j): > 0 (blue) the row candidate is better, < 0 (red) the column one.',
+    attrs: { id: 'heatmap-note' },
+  });
   container.replaceChildren(note, el('div', { className: 'heat-scroll' }, [table]), legend);
 }

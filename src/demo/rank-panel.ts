@@ -74,11 +74,12 @@ export class RankPanel {
 
   private refreshCompareChoices(): void {
     const candidates = this.editor.values();
-    for (const [select, fallback] of [[this.compareA, 0], [this.compareB, 1]] as const) {
+    for (const [select, fallback] of [
+      [this.compareA, 0],
+      [this.compareB, 1],
+    ] as const) {
       const previous = select.value === '' ? null : Number(select.value);
-      select.replaceChildren(
-        ...candidates.map((text, i) => el('option', { text: `#${i + 1} ${shorten(text, 32)}`, attrs: { value: String(i) } })),
-      );
+      select.replaceChildren(...candidates.map((text, i) => el('option', { text: `#${i + 1} ${shorten(text, 32)}`, attrs: { value: String(i) } })));
       const keep = previous !== null && previous < candidates.length ? previous : Math.min(fallback, candidates.length - 1);
       if (keep >= 0) select.value = String(keep);
     }
@@ -106,7 +107,8 @@ export class RankPanel {
       } else {
         this.setStatus(`Failed: ${errorMessage(error)}`);
       }
-      if (kind !== 'compare' && this.status.dataset.phase === 'ranking') this.results.clearRanking(signal.aborted ? 'Cancelled before the ranking finished.' : 'No ranking: the run failed.');
+      if (kind !== 'compare' && this.status.dataset.phase === 'ranking')
+        this.results.clearRanking(signal.aborted ? 'Cancelled before the ranking finished.' : 'No ranking: the run failed.');
       if (kind === 'fuse' && this.status.dataset.phase === 'fusing') this.results.endFused(null);
     } finally {
       delete this.status.dataset.phase;

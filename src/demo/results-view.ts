@@ -28,7 +28,12 @@ export class ResultsView {
   showPending(candidates: readonly string[], withMatrix: boolean): void {
     this.ranking.setAttribute('aria-busy', 'true');
     this.ranking.replaceChildren(...candidates.map((text, i) => this.item('…', text, 'ranking…', i, true)));
-    if (withMatrix) renderHeatmap(this.heatmap, candidates, candidates.map(() => candidates.map(() => null)));
+    if (withMatrix)
+      renderHeatmap(
+        this.heatmap,
+        candidates,
+        candidates.map(() => candidates.map(() => null)),
+      );
   }
 
   showRanking(candidates: readonly string[], result: RankComputation): void {
@@ -43,7 +48,13 @@ export class ResultsView {
     );
     this.ranking.setAttribute('aria-busy', 'false');
     if (result.matrix) renderHeatmap(this.heatmap, candidates, result.matrix);
-    else this.heatmap.replaceChildren(el('p', { className: 'hint', text: 'No matrix with the bubble strategy: it compares only neighbours in one random order. Choose "full" to see every pair.' }));
+    else
+      this.heatmap.replaceChildren(
+        el('p', {
+          className: 'hint',
+          text: 'No matrix with the bubble strategy: it compares only neighbours in one random order. Choose "full" to see every pair.',
+        }),
+      );
   }
 
   clearRanking(message: string): void {

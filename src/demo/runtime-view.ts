@@ -34,7 +34,10 @@ export function showRuntime(info: BrowserInfo, badge: HTMLElement, reason: HTMLE
     ['Backend', `${summary.badge} — ${summary.reason}`],
     ['Ranker', describeModel(info.ranker)],
     ['Fuser', describeModel(info.fuser)],
-    ['WebGPU adapter', adapter ? `${adapter.vendor || 'unnamed'}${adapter.isFallbackAdapter ? ' (fallback)' : ''}` : `none: ${info.webgpu.available ? '' : info.webgpu.reason}`],
+    [
+      'WebGPU adapter',
+      adapter ? `${adapter.vendor || 'unnamed'}${adapter.isFallbackAdapter ? ' (fallback)' : ''}` : `none: ${info.webgpu.available ? '' : info.webgpu.reason}`,
+    ],
     ['shader-f16', adapter ? String(adapter.shaderF16) : 'n/a'],
     ['Cross-origin isolated', String(info.crossOriginIsolated)],
     ['WASM threads', `${info.wasm.threads} (${info.wasm.reason})`],

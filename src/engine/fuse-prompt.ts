@@ -83,13 +83,7 @@ export function fusePromptText(tokenizer: FuseTokenizer, config: FuserConfig, in
  * right-truncates only what precedes it. So the last candidates are cut first, then the
  * earlier ones, then the input and the instruction line, as the reference would cut them.
  */
-export function buildFusePrompt(
-  tokenizer: FuseTokenizer,
-  config: FuserConfig,
-  instruction: string,
-  input: string,
-  candidates: readonly string[],
-): FusePrompt {
+export function buildFusePrompt(tokenizer: FuseTokenizer, config: FuserConfig, instruction: string, input: string, candidates: readonly string[]): FusePrompt {
   // The prompt keeps at most sourceMaxTokens, so a longer instruction or input is cut to a
   // prefix that still fills it (a few tokens spare: in the prompt its first word joins
   // "Input: "), never tokenized whole. Text holds the cut version.

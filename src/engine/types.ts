@@ -230,11 +230,7 @@ export interface Ranker {
     conversationsB: readonly Conversation[],
     options?: CompareConversationsOptions & { returnLogits?: WithLogits },
   ): Promise<CompareResult<WithLogits>>;
-  rankWithRef(
-    inputs: readonly string[],
-    candidates: readonly (readonly string[])[],
-    options?: RankWithRefOptions,
-  ): Promise<number[][]>;
+  rankWithRef(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankWithRefOptions): Promise<number[][]>;
 }
 
 /** The whole API: ranking plus fusion (fusion rejects with `FUSER_NOT_LOADED` until a fuser exists). */

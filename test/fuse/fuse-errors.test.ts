@@ -7,12 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBlender, isBlenderError, type BlenderErrorCode, type NodeBlender, type NodeBlenderOptions } from '../../src/node';
 import { TINY_FUSER, TINY_PAIRRM } from './fuser-goldens';
 
-async function codeOf(run: () => Promise<unknown>): Promise<[BlenderErrorCode | string, string | undefined]> {
+async function codeOf(run: () => Promise<unknown>): Promise<[BlenderErrorCode | `NOT_A_BLENDER_ERROR: ${string}`, string | undefined]> {
   const error = await run().then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!isBlenderError(error)) return ['NOT_A_BLENDER_ERROR: ' + String(error), undefined];
+  if (!isBlenderError(error)) return [`NOT_A_BLENDER_ERROR: ${String(error)}`, undefined];
   return [error.code, error.argument];
 }
 
@@ -101,7 +101,10 @@ describe('fuser configuration (Node)', () => {
     const fuserOnly = await createBlender({ ranker: null, fuser: TINY_FUSER, dtype: 'q8' });
     expect(await codeOf(() => fuserOnly.rankAndFuse(['x'], [['a']]))).toEqual(['RANKER_NOT_LOADED', 'options.ranker']);
     expect(await codeOf(() => fuserOnly.bestOfN(['x'], { generate }))).toEqual(['RANKER_NOT_LOADED', 'options.ranker']);
-    expect((await fuserOnly.info()).fuser).toMatchObject({ dtype: 'q8', files: ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx'] });
+    expect((await fuserOnly.info()).fuser).toMatchObject({
+      dtype: 'q8',
+      files: ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx'],
+    });
     expect((await fuserOnly.fuse(['x'], [['a']], { maxNewTokens: 3 }))[0]).toEqual(expect.any(String));
     await fuserOnly.dispose();
     expect(await codeOf(() => fuserOnly.fuse(['x'], [['a']]))).toEqual(['DISPOSED', undefined]);

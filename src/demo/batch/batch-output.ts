@@ -26,7 +26,15 @@ export function resultsJsonl(outcomes: readonly Outcome[], named: boolean): stri
       }
       const { row } = outcome;
       if (outcome.kind === 'pair') {
-        return { row: row.row, instruction: row.instruction, input: row.input, a: outcome.row.a, b: outcome.row.b, logit: outcome.logit, winner: pairWinner(outcome.logit) };
+        return {
+          row: row.row,
+          instruction: row.instruction,
+          input: row.input,
+          a: outcome.row.a,
+          b: outcome.row.b,
+          logit: outcome.logit,
+          winner: pairWinner(outcome.logit),
+        };
       }
       return {
         row: row.row,
@@ -78,7 +86,16 @@ export function resultsCsv(kind: BatchKind, models: readonly string[], outcomes:
     const texts = models.map((model) => (at(model) >= 0 ? row!.candidates[at(model)]! : ''));
     if (outcome.kind === 'failed') {
       const blanks = models.map(() => '');
-      rows.push([outcome.place.row, row?.instruction ?? '', row?.input ?? '', ...texts, ...blanks, ...(withScores ? blanks : []), '', failure(outcome.field, outcome.message)]);
+      rows.push([
+        outcome.place.row,
+        row?.instruction ?? '',
+        row?.input ?? '',
+        ...texts,
+        ...blanks,
+        ...(withScores ? blanks : []),
+        '',
+        failure(outcome.field, outcome.message),
+      ]);
       continue;
     }
     const ranks = models.map((model) => (at(model) >= 0 ? outcome.ranks[at(model)]! : ''));

@@ -66,7 +66,12 @@ export function parseBatchFile(fileName: string, text: string): BatchFile {
 function detectFormat(fileName: string, text: string): BatchFormat {
   if (/\.csv$/i.test(fileName)) return 'csv';
   if (/\.(jsonl|ndjson|json)$/i.test(fileName)) return 'jsonl';
-  return text.trimStart().replace(/^\uFEFF/, '').startsWith('{') ? 'jsonl' : 'csv';
+  return text
+    .trimStart()
+    .replace(/^\uFEFF/, '')
+    .startsWith('{')
+    ? 'jsonl'
+    : 'csv';
 }
 
 /** Collects rows, bad rows and model names while a file is read. */
@@ -200,7 +205,7 @@ function parseCsvBatch(text: string): BatchFile {
       collector.fail(place, null, `has ${record.fields.length} fields, the header has ${columns.length}`);
       return;
     }
-    const row = isPair ? csvPairRow(record, place, columns, lower, pairColumns!) : csvRankRow(record, place, columns, rest);
+    const row = isPair ? csvPairRow(record, place, columns, lower, pairColumns) : csvRankRow(record, place, columns, rest);
     if ('message' in row) collector.bad.push(row);
     else collector.accept(row);
   });

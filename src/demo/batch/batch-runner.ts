@@ -69,7 +69,12 @@ async function runRows(
   const common = { instructions, signal, ...(onProgress ? { onProgress } : {}) };
   if (rows[0]?.kind === 'pair') {
     const pairs = rows as readonly PairRow[];
-    const logits = await ranker.compare(inputs, pairs.map((row) => row.a), pairs.map((row) => row.b), { ...common, returnLogits: true });
+    const logits = await ranker.compare(
+      inputs,
+      pairs.map((row) => row.a),
+      pairs.map((row) => row.b),
+      { ...common, returnLogits: true },
+    );
     return pairs.map((row, i) => ({ kind: 'pair', row, logit: logits[i]! }));
   }
   const ranked = rows as readonly RankRow[];

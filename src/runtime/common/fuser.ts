@@ -71,7 +71,9 @@ export async function loadFuser(source: string, options: FuserLoadOptions): Prom
     ]);
   } catch (error) {
     if (error instanceof BlenderError) throw error;
-    throw new BlenderError('MODEL_LOAD_FAILED', `could not load the fuser from ${source}: ${error instanceof Error ? error.message : String(error)}`, 'fuser', { cause: error });
+    throw new BlenderError('MODEL_LOAD_FAILED', `could not load the fuser from ${source}: ${error instanceof Error ? error.message : String(error)}`, 'fuser', {
+      cause: error,
+    });
   }
   let config: FuserConfig;
   try {

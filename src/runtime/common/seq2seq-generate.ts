@@ -53,11 +53,7 @@ interface T5Ids {
  * token first, ending with eos unless max length was reached: what HF `generate`
  * returns for that row with num_return_sequences 1.
  */
-export async function generateSeq2Seq(
-  model: Seq2SeqModel,
-  inputIds: readonly (readonly number[])[],
-  options: Seq2SeqGenerateOptions,
-): Promise<number[][]> {
+export async function generateSeq2Seq(model: Seq2SeqModel, inputIds: readonly (readonly number[])[], options: Seq2SeqGenerateOptions): Promise<number[][]> {
   const ids = readIds(model.config);
   if (inputIds.length === 0) return [];
   const search = createSearch({
@@ -175,7 +171,10 @@ async function nextPast(
 async function repeatRows(tensor: Tensor, times: number): Promise<Tensor> {
   if (times === 1) return tensor;
   const rows = tensor.dims[0]!;
-  return gatherRows(tensor, Array.from({ length: rows * times }, (_, i) => Math.floor(i / times)));
+  return gatherRows(
+    tensor,
+    Array.from({ length: rows * times }, (_, i) => Math.floor(i / times)),
+  );
 }
 
 /** out[i] = tensor[rows[i]] along the first axis, on the CPU. */
