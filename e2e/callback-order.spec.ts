@@ -11,8 +11,6 @@ import { openHarness } from './harness-helpers';
 const FUSER = '/models/tiny-fuser';
 const RANKER = '/models/tiny-pairrm';
 
-test.beforeEach(({}, testInfo) => test.skip(testInfo.project.name !== 'wasm', 'the delivery order does not depend on the backend'));
-
 /**
  * Every golden input that fits the fuser's limit, twice over: more inputs mean more pieces in
  * flight when the result is sent, so a result that overtakes its pieces shows up every run.

@@ -33,9 +33,9 @@ export default defineConfig({
     {
       // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
       name: 'webgpu',
-      // Packaging, the model cache, the worker's life and the fuser's flows do not depend on
+      // Packaging, the model cache, the worker's life, callback delivery and the fuser's flows do not depend on
       // the backend: the WASM project covers them (the demo specs too: smoke.spec covers the demo on WebGPU).
-      testIgnore: /(consumer-app|model-cache|worker-lifecycle|fuse-flows|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
+      testIgnore: /(consumer-app|model-cache|callback-order|worker-lifecycle|fuse-flows|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {

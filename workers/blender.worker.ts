@@ -4,7 +4,7 @@
 // (the contract is src/client/protocol.ts).
 import * as Comlink from 'comlink';
 import type { BrowserInfo, WireCreateOptions, WireResult, WorkerApi } from '../src/client/protocol';
-import { BlenderError } from '../src/engine/errors';
+import { abortedError, BlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { ComputeProgress, FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/web/backend-choice';
@@ -18,6 +18,7 @@ import type { PageFuser } from '../src/runtime/web/page-fuser';
 import type { PageRanker } from '../src/runtime/web/page-ranker';
 import { chooseWasmThreads } from '../src/runtime/web/wasm-threads';
 import { probeWebGpu, type WebGpuProbe } from '../src/runtime/web/webgpu-probe';
+import { Deliveries } from './deliveries';
 import { toWireError, type WireMethod } from './wire-error';
 
 // One download of a model per origin at a time: other tabs wait, then read the cache.
@@ -45,39 +46,6 @@ async function wire<T>(method: WireMethod, work: () => T | Promise<T>): Promise<
     return { value: await work() };
   } catch (error) {
     return { error: toWireError(error, method) };
-  }
-}
-
-/**
- * The deliveries of one call's (or one load's) callbacks to the page. A Comlink proxy posts
- * its message at once and returns a promise that settles when the page has run the
- * callback; the engine does not wait for it (a round trip per token would slow generation).
- * But the call's result goes back on the worker's own port, which nothing orders after the
- * proxy's port: a result sent while deliveries are still on their way can reach the page
- * first. So the result is sent only once every delivery has settled.
- */
-class Deliveries {
-  private readonly pending = new Set<Promise<void>>();
-
-  /** `callback` as the engine calls it: at once, in order, never failing, tracked here. */
-  to<A extends unknown[]>(callback: (...args: A) => unknown): (...args: A) => void {
-    return (...args: A) => {
-      // Called synchronously (an async function runs to its first await), so messages
-      // leave in the engine's order. A delivery that fails (the proxy was released, the
-      // page's side refused it) must neither stop the computation nor lose its result:
-      // it counts as settled. The page reports its own callbacks' exceptions
-      // (src/client/worker-connection.ts), so they never come back here.
-      const delivery = (async () => {
-        await callback(...args);
-      })().catch(() => undefined);
-      this.pending.add(delivery);
-      void delivery.then(() => this.pending.delete(delivery));
-    };
-  }
-
-  /** Resolves once every delivery made so far has settled. Never rejects. */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending);
   }
 }
 
@@ -182,7 +150,7 @@ const workerApi: WorkerApi = {
   },
 
   abort(callId: number) {
-    running.get(callId)?.abort(new BlenderError('ABORTED', 'the call was aborted (options.signal)', 'options.signal'));
+    running.get(callId)?.abort(abortedError());
   },
 
   info() {

@@ -4,7 +4,7 @@
  * leaving it hanging forever, which is what a bare Comlink call would do.
  */
 import * as Comlink from 'comlink';
-import { BlenderError } from '../engine/errors';
+import { abortedError, BlenderError } from '../engine/errors';
 import type { ComputeProgress } from '../engine/types';
 import type { LoadEvent } from '../runtime/web/load-events';
 import type { CallEvent, EngineMethod, WireCreateOptions, WireResult, WorkerApi } from './protocol';
@@ -85,8 +85,7 @@ export class WorkerConnection {
   ): Promise<WorkerConnection> {
     const connection = new WorkerConnection(createWorker());
     // Aborting a load stops the worker wherever it is (downloading, creating a session).
-    const onAbort = () =>
-      connection.terminate(new BlenderError('ABORTED', 'loading was aborted (options.signal)', 'options.signal', { cause: signal?.reason }));
+    const onAbort = () => connection.terminate(abortedError(signal, 'load'));
     signal?.addEventListener('abort', onAbort, { once: true });
     // The worker resolves init after its load events ran here; none runs once this settled.
     const gate = new CallbackGate();

@@ -21,7 +21,6 @@ export class LoadProgressView {
   /** Bytes of the files finished so far, per role (a download event reports one store call). */
   private finished = new Map<string, number>();
   /** Events cross from the worker on a channel of their own: one may land after the load ended. */
-  private active = false;
 
   constructor(
     private readonly bar: HTMLProgressElement,
@@ -33,14 +32,12 @@ export class LoadProgressView {
     this.meterKey = '';
     this.tallies.clear();
     this.finished.clear();
-    this.active = true;
     this.bar.removeAttribute('value'); // indeterminate until bytes flow
     this.bar.dataset.state = 'loading';
     this.status.textContent = `Loading ${what}…`;
   }
 
   handle(event: LoadEvent): void {
-    if (!this.active) return;
     const tally = this.tally(event.role);
     if (event.stage === 'download') {
       const key = `${event.role}|${event.model}|${event.overallTotal}`;
@@ -88,7 +85,6 @@ export class LoadProgressView {
 
   /** After a load: where each model's files came from, and how long it all took. */
   done(ms: number): void {
-    this.active = false;
     this.bar.max = 1;
     this.bar.value = 1;
     this.bar.dataset.state = 'done';
@@ -97,7 +93,6 @@ export class LoadProgressView {
   }
 
   failed(message: string): void {
-    this.active = false;
     this.bar.max = 1;
     this.bar.value = 0;
     this.bar.dataset.state = 'failed';

@@ -22,7 +22,6 @@ export class ResultsView {
   private readonly fused = byId('fused');
   private readonly timings = byId('timings');
   /** Tokens cross from the worker as messages of their own; one landing after the end is dropped. */
-  private streaming = false;
 
   /** Pending rows and cells for `candidates`, before the first result is in. */
   showPending(candidates: readonly string[], withMatrix: boolean): void {
@@ -81,11 +80,9 @@ export class ResultsView {
   startFused(): void {
     this.fused.textContent = '';
     this.fused.setAttribute('aria-busy', 'true');
-    this.streaming = true;
   }
 
   appendFused(text: string): void {
-    if (!this.streaming) return;
     // Follow the stream unless the reader scrolled up.
     const atEnd = this.fused.scrollHeight - this.fused.scrollTop - this.fused.clientHeight < 8;
     this.fused.append(text);
@@ -93,7 +90,6 @@ export class ResultsView {
   }
 
   endFused(text: string | null): void {
-    this.streaming = false;
     if (text !== null) this.fused.textContent = text;
     this.fused.setAttribute('aria-busy', 'false');
   }

@@ -5,7 +5,7 @@
  * `env` (where files may come from) before calling this.
  */
 import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
-import { BlenderError } from '../../engine/errors';
+import { BlenderError, isBlenderError } from '../../engine/errors';
 import { readFuserConfig, type FuserConfig, type FuseTokenizer } from '../../engine/fuse-prompt';
 import { FusionEngine, type FuserGenerator } from '../../engine/fusion-engine';
 import { graphFile, type Dtype } from './dtypes';
@@ -70,7 +70,7 @@ export async function loadFuser(source: string, options: FuserLoadOptions): Prom
       AutoTokenizer.from_pretrained(source),
     ]);
   } catch (error) {
-    if (error instanceof BlenderError) throw error;
+    if (isBlenderError(error)) throw error;
     throw new BlenderError('MODEL_LOAD_FAILED', `could not load the fuser from ${source}: ${error instanceof Error ? error.message : String(error)}`, 'fuser', {
       cause: error,
     });

@@ -17,6 +17,7 @@
  */
 import { Tensor } from '@huggingface/transformers';
 import { createSearch, type SamplingConfig, type SearchConfig } from '../../engine/beam-search';
+import { padRows } from '../../engine/pad-rows';
 
 /** The part of a transformers.js seq2seq model this module uses. */
 export interface Seq2SeqModel {
@@ -115,17 +116,9 @@ function readIds(config: unknown): T5Ids {
   return out;
 }
 
-/** Right-pads rows with pad (mask 0): padding never changes T5's outputs at real positions. */
+/** The prompts as one right-padded batch (pad-rows.ts): padding never changes T5's outputs at real positions. */
 function padBatch(rows: readonly (readonly number[])[], pad: number): { input_ids: Tensor; attention_mask: Tensor } {
-  const width = Math.max(1, ...rows.map((r) => r.length));
-  const ids = new BigInt64Array(rows.length * width).fill(BigInt(pad));
-  const mask = new BigInt64Array(rows.length * width);
-  rows.forEach((row, r) => {
-    row.forEach((id, i) => {
-      ids[r * width + i] = BigInt(id);
-      mask[r * width + i] = 1n;
-    });
-  });
+  const { ids, mask, width } = padRows(rows, pad);
   return {
     input_ids: new Tensor('int64', ids, [rows.length, width]),
     attention_mask: new Tensor('int64', mask, [rows.length, width]),
