@@ -6,6 +6,8 @@ import { PairRowBuilder, sourceText, type ContentTokenizer, type PairTexts } fro
 import { BlenderError } from './errors';
 import { CallProgress, scorePairs, type PairModel, type PassStats } from './pair-scorer';
 import { chooseReference, REF_MODES } from './reference-choice';
+import { finishProgress, matchPassBound, rankByMatches, type MatchStrategy } from './strategies/match-strategies';
+import { checkRanksOnly, readMatchOptions, type MatchOptions } from './strategies/options';
 import type {
   Aggregation,
   CompareConversationsOptions,
@@ -33,12 +35,12 @@ import {
   checkStringList,
 } from './validate';
 
-const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'returnMatrix', 'strategy', 'aggregate', 'seed'];
+const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'returnMatrix', 'strategy', 'aggregate', 'seed', 'topK', 'orders'];
 const COMPARE_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'mode', 'returnLogits'];
 const CONVERSATION_KEYS = [...CALL_OPTION_KEYS, 'mode', 'returnLogits'];
 const RANK_WITH_REF_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'ref', 'returnScores'];
 const COMPARE_MODES: readonly CompareMode[] = ['[A,B]+[B,A]', '[A,B]', '[B,A]'];
-const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble'];
+const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble', 'tournament', 'sort'];
 const AGGREGATIONS: readonly Aggregation[] = ['max_logits', 'max_wins'];
 
 /**
@@ -83,6 +85,15 @@ export class RankingEngine implements Ranker {
       throw new BlenderError('INVALID_OPTION', 'options.returnMatrix already returns the scores: drop options.returnScores', 'options.returnScores');
     }
 
+    const matchOptions = readMatchOptions(
+      strategy,
+      opts,
+      candidates.map((list) => list.length),
+    );
+    if (strategy === 'tournament' || strategy === 'sort') {
+      checkRanksOnly(strategy, { returnScores, returnMatrix, aggregate: aggregation, seed });
+      return this.rankByMatches(strategy, sources, candidates, matchOptions, run);
+    }
     if (strategy === 'bubble') {
       if (returnScores) {
         throw new BlenderError('INVALID_OPTION', 'strategy "bubble" finds only the best candidate: it has no scores', 'options.returnScores');
@@ -221,6 +232,30 @@ export class RankingEngine implements Ranker {
       ),
     );
     return bubbleRanks(counts, winners);
+  }
+
+  /** Tournament or sort (src/engine/strategies): progress runs against the pass bound. */
+  private async rankByMatches(
+    strategy: MatchStrategy,
+    sources: readonly string[],
+    candidates: readonly (readonly string[])[],
+    options: MatchOptions,
+    run: RunOptions,
+  ): Promise<number[][]> {
+    const counts = candidates.map((list) => list.length);
+    const bound = matchPassBound(strategy, counts, options);
+    const progress = new CallProgress(bound, run.onProgress);
+    const rows = new PairRowBuilder(this.tokenizer, this.config);
+    const { ranks, passes } = await rankByMatches(strategy, counts, options, (pairs) =>
+      this.score(
+        pairs.map(({ input, first, second }) => ({ source: sources[input]!, cand1: candidates[input]![first]!, cand2: candidates[input]![second]! })),
+        run,
+        progress,
+        rows,
+      ),
+    );
+    finishProgress(bound, passes, run.onProgress);
+    return ranks;
   }
 
   private references(candidates: readonly (readonly string[])[], ref: unknown, length: number): string[] {

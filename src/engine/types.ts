@@ -49,8 +49,21 @@ export type Aggregation = 'max_logits' | 'max_wins';
  * - `full`: every ordered pair, N(N-1) passes per input; full ranks and scores.
  * - `bubble`: one seeded random order, keep the better of each adjacent pair, 2(N-1) passes;
  *   finds only the best: it gets rank 1 and every other candidate rank 2.
+ * - `tournament`: a knockout in ⌈log₂N⌉ rounds (byes for odd counts), then replays for
+ *   places 2..topK; at most 2(N−1 + (topK−1)⌈log₂N⌉) passes. Ranks 1..topK, topK+1 for the rest.
+ * - `sort`: merge sort, a complete strict order (ties by index) in at most 2N⌈log₂N⌉ passes.
+ *
+ * Tournament and sort play each match in both orders unless `orders: 'one'`; every round's
+ * matches of all inputs share model runs. Ranks only: no scores, no matrix.
  */
-export type RankStrategy = 'full' | 'bubble';
+export type RankStrategy = 'full' | 'bubble' | 'tournament' | 'sort';
+
+/**
+ * How `tournament`, `sort` and `adaptive` play a match of a and b:
+ * - `both` (default): M(a,b) − M(b,a), two passes, which cancels most of PairRM's position bias;
+ * - `one`: M(a,b) only, the lower index first: half the passes, the first position favoured.
+ */
+export type RankOrders = 'both' | 'one';
 
 export interface RankOptions extends CallOptions, WithInstructions {
   /** Return the aggregated scores (higher = better) instead of ranks. Not with `bubble`. */
@@ -64,6 +77,13 @@ export interface RankOptions extends CallOptions, WithInstructions {
   aggregate?: Aggregation;
   /** Seed of the `bubble` order (default 0): the same seed gives the same winner. */
   seed?: number;
+  /**
+   * `tournament` only: how many places to decide (default 1), an integer from 1 to the
+   * candidate count of every input. Those get ranks 1..topK in order, the rest topK+1.
+   */
+  topK?: number;
+  /** `tournament`, `sort` and `adaptive` only: play each match in both orders (default) or one. */
+  orders?: RankOrders;
 }
 
 /** What `rank` returns with `returnMatrix: true`, per input. */
