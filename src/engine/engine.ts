@@ -8,6 +8,7 @@ import { CallProgress, scorePairs, type PairModel, type PassStats } from './pair
 import { chooseReference, REF_MODES } from './reference-choice';
 import { finishProgress, matchPassBound, rankByMatches, type MatchStrategy } from './strategies/match-strategies';
 import { checkRanksOnly, readMatchOptions, type MatchOptions } from './strategies/options';
+import { adaptiveRank, adaptiveResult, readAdaptiveSettings, usableBudgets, type AdaptiveSettings } from './strategies/adaptive';
 import type {
   Aggregation,
   CompareConversationsOptions,
@@ -35,12 +36,12 @@ import {
   checkStringList,
 } from './validate';
 
-const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'returnMatrix', 'strategy', 'aggregate', 'seed', 'topK', 'orders'];
+const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'returnMatrix', 'strategy', 'aggregate', 'seed', 'topK', 'orders', 'budget'];
 const COMPARE_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'mode', 'returnLogits'];
 const CONVERSATION_KEYS = [...CALL_OPTION_KEYS, 'mode', 'returnLogits'];
 const RANK_WITH_REF_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'ref', 'returnScores'];
 const COMPARE_MODES: readonly CompareMode[] = ['[A,B]+[B,A]', '[A,B]', '[B,A]'];
-const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble', 'tournament', 'sort'];
+const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble', 'tournament', 'sort', 'adaptive'];
 const AGGREGATIONS: readonly Aggregation[] = ['max_logits', 'max_wins'];
 
 /**
@@ -90,6 +91,8 @@ export class RankingEngine implements Ranker {
       opts,
       candidates.map((list) => list.length),
     );
+    const adaptive = readAdaptiveSettings(strategy, { budget: opts.budget, aggregate: aggregation, seed }, matchOptions.orders);
+    if (adaptive) return this.rankAdaptive(sources, candidates, adaptive, { returnScores, returnMatrix }, run);
     if (strategy === 'tournament' || strategy === 'sort') {
       checkRanksOnly(strategy, { returnScores, returnMatrix, aggregate: aggregation, seed });
       return this.rankByMatches(strategy, sources, candidates, matchOptions, run);
@@ -232,6 +235,35 @@ export class RankingEngine implements Ranker {
       ),
     );
     return bubbleRanks(counts, winners);
+  }
+
+  /** Adaptive (src/engine/strategies/adaptive.ts): progress in passes, plus the ranking after each round. */
+  private async rankAdaptive(
+    sources: readonly string[],
+    candidates: readonly (readonly string[])[],
+    settings: AdaptiveSettings,
+    output: { returnScores: boolean; returnMatrix: boolean },
+    run: RunOptions,
+  ): Promise<number[][] | RankDetails> {
+    const counts = candidates.map((list) => list.length);
+    const progress = new CallProgress(
+      usableBudgets(counts, settings).reduce((sum, passes) => sum + passes, 0),
+      run.onProgress,
+    );
+    const rows = new PairRowBuilder(this.tokenizer, this.config);
+    const result = await adaptiveRank(
+      counts,
+      settings,
+      (pairs) =>
+        this.score(
+          pairs.map(({ input, first, second }) => ({ source: sources[input]!, cand1: candidates[input]![first]!, cand2: candidates[input]![second]! })),
+          run,
+          progress,
+          rows,
+        ),
+      (ranking) => progress.reportRanking(ranking),
+    );
+    return adaptiveResult(result, output);
   }
 
   /** Tournament or sort (src/engine/strategies): progress runs against the pass bound. */

@@ -25,7 +25,16 @@ export class CallProgress {
 
   advance(passes: number): void {
     this.done += passes;
-    const result: unknown = this.onProgress?.({ stage: 'rank', done: this.done, total: this.total });
+    this.emit({ stage: 'rank', done: this.done, total: this.total });
+  }
+
+  /** Repeats the current count with the ranking so far (adaptive, after each round). */
+  reportRanking(ranking: number[][]): void {
+    this.emit({ stage: 'rank', done: this.done, total: this.total, ranking });
+  }
+
+  private emit(progress: ComputeProgress): void {
+    const result: unknown = this.onProgress?.(progress);
     // A callback proxied from another thread (Comlink) returns a promise; a failure to
     // deliver progress must not become an unhandled rejection or stop the computation.
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {

@@ -9,6 +9,12 @@ export interface ComputeProgress {
   stage: 'rank' | 'fuse';
   done: number;
   total: number;
+  /**
+   * `adaptive` only: every input's ranks (1 = best) after the round just fitted, so a page
+   * can show the ranking improving; sent after each round, with `done` unchanged. The last
+   * such event has `done === total` and the ranks `rank` resolves with.
+   */
+  ranking?: number[][];
 }
 
 /** Options every compute call accepts. */
@@ -53,10 +59,16 @@ export type Aggregation = 'max_logits' | 'max_wins';
  *   places 2..topK; at most 2(N−1 + (topK−1)⌈log₂N⌉) passes. Ranks 1..topK, topK+1 for the rest.
  * - `sort`: merge sort, a complete strict order (ties by index) in at most 2N⌈log₂N⌉ passes.
  *
+ * - `adaptive`: anytime ranking on a `budget` of passes per input (default 4N): Swiss rounds
+ *   pair candidates of close strength, never the same pair twice, and Bradley–Terry strengths
+ *   are refitted after each round; ranks come from the strengths, `returnScores` gives them
+ *   and `returnMatrix` adds their standard errors. With `orders: 'one'` the candidate that
+ *   has gone first less often goes first (lower index on a tie).
+ *
  * Tournament and sort play each match in both orders unless `orders: 'one'`; every round's
  * matches of all inputs share model runs. Ranks only: no scores, no matrix.
  */
-export type RankStrategy = 'full' | 'bubble' | 'tournament' | 'sort';
+export type RankStrategy = 'full' | 'bubble' | 'tournament' | 'sort' | 'adaptive';
 
 /**
  * How `tournament`, `sort` and `adaptive` play a match of a and b:
@@ -66,11 +78,14 @@ export type RankStrategy = 'full' | 'bubble' | 'tournament' | 'sort';
 export type RankOrders = 'both' | 'one';
 
 export interface RankOptions extends CallOptions, WithInstructions {
-  /** Return the aggregated scores (higher = better) instead of ranks. Not with `bubble`. */
+  /**
+   * Return the aggregated scores (higher = better) instead of ranks (`adaptive`: the
+   * Bradley–Terry strengths). Not with `bubble`.
+   */
   returnScores?: boolean;
   /**
    * Return a {@link RankDetails}: ranks, scores and each input's pairwise matrix of logits.
-   * `full` only (bubble runs too few pairs to fill one); not with `returnScores`.
+   * `full` and `adaptive` only (bubble runs too few pairs to fill one); not with `returnScores`.
    */
   returnMatrix?: boolean;
   strategy?: RankStrategy;
@@ -84,6 +99,12 @@ export interface RankOptions extends CallOptions, WithInstructions {
   topK?: number;
   /** `tournament`, `sort` and `adaptive` only: play each match in both orders (default) or one. */
   orders?: RankOrders;
+  /**
+   * `adaptive` only: most passes per input, an integer (default 4 × that input's candidate
+   * count; at least 2 with `orders: 'both'`). Spent in whole matches, never exceeded, and
+   * never more than every pair once (N(N−1) with `both`, N(N−1)/2 with `one`).
+   */
+  budget?: number;
 }
 
 /** What `rank` returns with `returnMatrix: true`, per input. */
@@ -95,9 +116,14 @@ export interface RankDetails {
   /**
    * `matrices[n][i][j]` = M(c_i, c_j): the logit of candidate i (first) against candidate j,
    * > 0 meaning i is better; the diagonal is 0. PairRM has position bias, so M(i, j) and
-   * −M(j, i) differ in general.
+   * −M(j, i) differ in general. With `adaptive`, NaN where that ordered pair was not run.
    */
   matrices: number[][][];
+  /**
+   * `adaptive` only: each strength's standard error (`scores` are then Bradley–Terry
+   * strengths), from the fit's Hessian with its prior: it shrinks as a candidate plays more.
+   */
+  standardErrors?: number[][];
 }
 
 /**
