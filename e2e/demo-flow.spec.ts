@@ -121,6 +121,18 @@ test('edit candidates, rank, compare two, rank & fuse without layout jumps', asy
   await expect(page.locator('#rank-status')).toContainText('Ranked 6 candidates (bubble): 10 pairs in');
   await expect(page.locator('#ranking .rank-badge', { hasText: '1' })).toHaveCount(1);
   await expect(page.locator('#heatmap')).toContainText('No matrix with the bubble strategy');
+  // Every pair bubble needs was run by the full rank: the blender's pair cache answers them all.
+  await expect(page.locator('#rank-status')).toContainText(`: 0 run (full rank: ${6 * 5}), 10 from the cache.`);
+  // The other strategies, each explained under the select; all their pairs are cached too.
+  for (const strategy of ['tournament', 'sort', 'adaptive']) {
+    await page.locator('#strategy').selectOption(strategy);
+    await expect(page.locator('#strategy-hint')).toContainText(new RegExp(`^${strategy[0]!.toUpperCase()}${strategy.slice(1)} `));
+    await page.locator('#rank').click();
+    await expect(page.locator('#rank-status')).toContainText(
+      new RegExp(`^Ranked 6 candidates \\(${strategy}\\): \\d+ pairs in .*: 0 run \\(full rank: 30\\), \\d+ from the cache\\.$`),
+    );
+    await expect(page.locator('#ranking .rank-badge', { hasText: /^1$/ })).toHaveCount(1);
+  }
   await page.locator('#strategy').selectOption('full');
 
   // Compare two: both orders of one pair.

@@ -34,8 +34,8 @@ export default defineConfig({
       // WebGPU on: headless Chromium gets SwiftShader's fallback adapter with this flag.
       name: 'webgpu',
       // Packaging, the model cache, the worker's life, callback delivery and the fuser's flows do not depend on
-      // the backend: the WASM project covers them (the demo specs too: smoke.spec covers the demo on WebGPU).
-      testIgnore: /(consumer-app|model-cache|callback-order|worker-lifecycle|fuse-flows|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
+      // the backend (nor does the ranker's pair cache): the WASM project covers them (the demo specs too: smoke.spec covers the demo on WebGPU).
+      testIgnore: /(consumer-app|model-cache|callback-order|worker-lifecycle|fuse-flows|pair-cache|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {

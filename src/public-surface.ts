@@ -7,3 +7,4 @@
 export * from './engine/index';
 export type { Backend, Dtype, DtypeOption } from './runtime/common/dtypes';
 export type { ModelInfo, ModelRole, ModelTimings } from './runtime/common/model-info';
+export type { PairCacheInfo } from './engine/pair-cache';

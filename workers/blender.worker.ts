@@ -101,7 +101,12 @@ const workerApi: WorkerApi = {
         // Only now may transformers.js load: it captures the ORT registered above.
         if (options.ranker) {
           const { loadPageRanker } = await import('../src/runtime/web/page-ranker');
-          ranker = await loadPageRanker(runtime.ort, store, { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report });
+          ranker = await loadPageRanker(
+            runtime.ort,
+            store,
+            { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report },
+            options.pairCache,
+          );
         }
         if (options.fuser) {
           const { loadPageFuser } = await import('../src/runtime/web/page-fuser');

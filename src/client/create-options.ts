@@ -3,6 +3,8 @@
  * the option's name before any worker starts; model URLs made absolute against the page.
  */
 import { BlenderError } from '../engine/errors';
+import { DEFAULT_PAIR_CACHE_SIZE } from '../engine/pair-cache';
+import { checkIntegerOption } from '../engine/validate';
 import { DTYPE_OPTIONS, isDtypeOption, type DtypeOption } from '../runtime/common/dtypes';
 import { PAGE_DEVICES, type PageDevice } from '../runtime/web/backend-choice';
 import type { LoadEvent } from '../runtime/web/load-events';
@@ -17,6 +19,11 @@ export interface BrowserBlenderOptions {
   device?: PageDevice;
   /** `auto` (default): fp16 or q4 on WebGPU, q8 on WASM, among the model's variants. */
   dtype?: DtypeOption;
+  /**
+   * Most pair logits the ranker keeps (exact, least recently used out; src/engine/pair-cache.ts):
+   * a pair already run is not run again. 0 = off. Default {@link DEFAULT_PAIR_CACHE_SIZE}.
+   */
+  pairCache?: number;
   /** Model loading progress: downloads, cache hits and misses, session creation, fallbacks. */
   onProgress?: (event: LoadEvent) => void;
   /**
@@ -26,7 +33,7 @@ export interface BrowserBlenderOptions {
   signal?: AbortSignal;
 }
 
-const OPTION_KEYS: readonly (keyof BrowserBlenderOptions)[] = ['ranker', 'fuser', 'device', 'dtype', 'onProgress', 'signal'];
+const OPTION_KEYS: readonly (keyof BrowserBlenderOptions)[] = ['ranker', 'fuser', 'device', 'dtype', 'pairCache', 'onProgress', 'signal'];
 
 /** The options that cross to the worker (callbacks and the signal stay in the page). */
 export function readCreateOptions(options: BrowserBlenderOptions): WireCreateOptions {
@@ -46,7 +53,13 @@ export function readCreateOptions(options: BrowserBlenderOptions): WireCreateOpt
   if (!isDtypeOption(dtype)) {
     throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPE_OPTIONS.join(', ')}`, 'options.dtype');
   }
-  return { ranker: modelOption(options.ranker, 'ranker'), fuser: modelOption(options.fuser, 'fuser'), device, dtype };
+  return {
+    ranker: modelOption(options.ranker, 'ranker'),
+    fuser: modelOption(options.fuser, 'fuser'),
+    device,
+    dtype,
+    pairCache: checkIntegerOption(options.pairCache, 'pairCache', 0) ?? DEFAULT_PAIR_CACHE_SIZE,
+  };
 }
 
 function modelOption(value: unknown, name: 'ranker' | 'fuser'): string | null {

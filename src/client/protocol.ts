@@ -70,6 +70,8 @@ export interface WireCreateOptions {
   fuser: string | null;
   device: PageDevice;
   dtype: DtypeOption;
+  /** Entries of the ranker's exact pair cache; 0 = off. */
+  pairCache: number;
 }
 
 export interface BrowserInfo extends RuntimeInfo {

@@ -90,21 +90,21 @@ export class WorkerBlender implements BrowserBlender {
     return (await this.invoke('rank', [inputs, candidates], options)) as RankResult<WithMatrix>;
   }
 
-  async compare<WithLogits extends boolean = false>(
+  async compare<WithLogits extends boolean = false, WithProbabilities extends boolean = false>(
     inputs: Inputs,
     candidatesA: Inputs,
     candidatesB: Inputs,
-    options?: CompareOptions & { returnLogits?: WithLogits },
-  ): Promise<CompareResult<WithLogits>> {
-    return (await this.invoke('compare', [inputs, candidatesA, candidatesB], options)) as CompareResult<WithLogits>;
+    options?: CompareOptions & { returnLogits?: WithLogits; returnProbabilities?: WithProbabilities },
+  ): Promise<CompareResult<WithLogits, WithProbabilities>> {
+    return (await this.invoke('compare', [inputs, candidatesA, candidatesB], options)) as CompareResult<WithLogits, WithProbabilities>;
   }
 
-  async compareConversations<WithLogits extends boolean = false>(
+  async compareConversations<WithLogits extends boolean = false, WithProbabilities extends boolean = false>(
     conversationsA: readonly Conversation[],
     conversationsB: readonly Conversation[],
-    options?: CompareConversationsOptions & { returnLogits?: WithLogits },
-  ): Promise<CompareResult<WithLogits>> {
-    return (await this.invoke('compareConversations', [conversationsA, conversationsB], options)) as CompareResult<WithLogits>;
+    options?: CompareConversationsOptions & { returnLogits?: WithLogits; returnProbabilities?: WithProbabilities },
+  ): Promise<CompareResult<WithLogits, WithProbabilities>> {
+    return (await this.invoke('compareConversations', [conversationsA, conversationsB], options)) as CompareResult<WithLogits, WithProbabilities>;
   }
 
   rankWithRef(inputs: Inputs, candidates: CandidateLists, options?: RankWithRefOptions): Promise<number[][]> {

@@ -12,6 +12,7 @@ import { summarise, type BatchSummary } from './batch/batch-summary';
 import { DownloadMeter } from './download-meter';
 import { byId, el, errorMessage } from './dom';
 import { formatDuration, formatPercent } from './format';
+import { ordersEveryCandidate, wireStrategySelect } from './strategies';
 
 /** Problems listed on the page; the results files hold every one. */
 const MAX_LISTED_PROBLEMS = 20;
@@ -33,6 +34,7 @@ export class BatchPanel {
     private readonly session: BlenderSession,
     private readonly activity: Activity,
   ) {
+    wireStrategySelect(this.strategy, byId('batch-strategy-hint'));
     this.fileInput.addEventListener('change', () => void this.read());
     this.runButton.addEventListener('click', () => void this.run());
     this.cancelButton.addEventListener('click', () => activity.cancel());
@@ -115,7 +117,7 @@ export class BatchPanel {
     const what =
       summary.kind === 'pair'
         ? `A/B pairs: wins of each side${summary.ties ? `, ${summary.ties} tie${summary.ties === 1 ? '' : 's'}` : ''}; mean M(A,B) − M(B,A) = ${summary.meanLogit?.toFixed(3) ?? '–'}`
-        : `Per candidate column (${strategy}): win rate = share of its rows where it ranked first${strategy === 'bubble' ? '; bubble finds only the best, so no mean rank' : ''}`;
+        : `Per candidate column (${strategy}): win rate = share of its rows where it ranked first${ordersEveryCandidate(strategy) ? '' : `; ${strategy} finds only the best, so no mean rank`}`;
     table.append(el('caption', { className: 'visually-hidden', text: 'Summary per candidate column' }));
     // The explanation sits above the table, so it wraps to the panel, not to the table's width.
     const note = el('p', { className: 'summary-note', text: `${summary.ran} rows ran, ${summary.failed} did not. ${what}.` });

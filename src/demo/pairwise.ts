@@ -1,5 +1,6 @@
 // The demo's ranking and comparison, on the public API: a full rank returns its pairwise
-// matrix (returnMatrix) for the page to show; bubble finds only the best (no matrix exists).
+// matrix (returnMatrix) for the page to show; the other strategies run only some pairs and
+// give ranks only (bubble and tournament: the best; sort and adaptive: an order).
 import type { ComputeProgress, Ranker, RankStrategy } from '../client/index';
 
 export interface RankRequest {
@@ -10,13 +11,13 @@ export interface RankRequest {
 
 export interface RankComputation {
   strategy: RankStrategy;
-  /** M[i][j] = logit(candidate i, candidate j); null with bubble. */
+  /** M[i][j] = logit(candidate i, candidate j); full only, else null. */
   matrix: number[][] | null;
-  /** max_logits scores; null with bubble. */
+  /** max_logits scores; full only, else null. */
   scores: number[] | null;
-  /** 1 = best; with bubble every candidate but the best has rank 2. */
+  /** 1 = best; with bubble (and tournament) every candidate but the best has rank 2. */
   ranks: number[];
-  /** Model passes (ordered pairs) run. */
+  /** Ordered pairs the call scored (run, or answered by the pair cache). */
   passes: number;
 }
 
@@ -39,7 +40,7 @@ export async function rankCandidates(
       onProgress(progress);
     },
   };
-  if (strategy === 'bubble') {
+  if (strategy !== 'full') {
     const [ranks] = await ranker.rank([input], [candidates], { ...options, strategy });
     return { strategy, matrix: null, scores: null, ranks: ranks!, passes };
   }

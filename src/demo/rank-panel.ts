@@ -9,6 +9,7 @@ import { byId, el, errorMessage } from './dom';
 import { formatDuration, shorten } from './format';
 import { compareTwo, rankCandidates, type RankRequest } from './pairwise';
 import { PRESETS } from './presets';
+import { describeUsage, measurePairs, wireStrategySelect } from './strategies';
 import type { ResultsView } from './results-view';
 
 /** How many of the best candidates Rank & Fuse blends (the reference's default). */
@@ -36,6 +37,7 @@ export class RankPanel {
     private readonly results: ResultsView,
     private readonly loadMs: () => number | null,
   ) {
+    wireStrategySelect(this.strategy, byId('strategy-hint'), ' Rank & Fuse always runs every pair, then fuses the best 3.');
     this.preset.append(...PRESETS.map((preset, i) => el('option', { text: preset.name, attrs: { value: String(i) } })));
     this.preset.addEventListener('change', () => this.applyPreset());
     editor.onChange(() => this.refreshCompareChoices());
@@ -132,9 +134,11 @@ export class RankPanel {
   private rank(): Promise<void> {
     return this.run('rank', 2, async (request, signal) => {
       const strategy = this.strategy.value as RankStrategy;
-      const { result, ms } = await this.rankStep(request, strategy, signal);
-      this.results.showTimings({ loadMs: this.loadMs(), rankMs: ms, passes: result.passes, totalMs: ms });
-      this.setStatus(`Ranked ${request.candidates.length} candidates (${strategy}): ${result.passes} pairs in ${formatDuration(ms)}.`);
+      const measured = await measurePairs(this.session.blender!, () => this.rankStep(request, strategy, signal));
+      const { result, ms } = measured.result;
+      const usage = describeUsage(request.candidates.length, measured.usage);
+      this.results.showTimings({ loadMs: this.loadMs(), rankMs: ms, passes: result.passes, usage, totalMs: ms });
+      this.setStatus(`Ranked ${request.candidates.length} candidates (${strategy}): ${result.passes} pairs in ${formatDuration(ms)}: ${usage}.`);
     });
   }
 

@@ -5,12 +5,15 @@ import { byId, el } from './dom';
 import { formatDuration, shorten } from './format';
 import { renderHeatmap } from './heatmap';
 import type { Comparison, RankComputation } from './pairwise';
+import { ordersEveryCandidate } from './strategies';
 
 export interface Timings {
   /** The models' load, as the page saw it. */
   loadMs: number | null;
   rankMs?: number;
   passes?: number;
+  /** What the pairs cost: run against a full rank, and from the pair cache. */
+  usage?: string;
   fuseMs?: number;
   totalMs?: number;
 }
@@ -42,7 +45,11 @@ export class ResultsView {
     this.ranking.replaceChildren(
       ...order.map(({ text, i, rank, score }) => {
         if (score !== null) return this.item(String(rank), text, `score ${score.toFixed(3)}`, i, false);
-        return rank === 1 ? this.item('1', text, 'best (bubble)', i, false) : this.item('–', text, 'not ranked: bubble finds only the best', i, false);
+        // Sort and adaptive order every candidate; bubble and tournament find the best.
+        if (ordersEveryCandidate(result.strategy)) return this.item(String(rank), text, `${result.strategy}: no score`, i, false);
+        return rank === 1
+          ? this.item('1', text, `best (${result.strategy})`, i, false)
+          : this.item('–', text, `not ranked: ${result.strategy} finds only the best`, i, false);
       }),
     );
     this.ranking.setAttribute('aria-busy', 'false');
@@ -51,7 +58,10 @@ export class ResultsView {
       this.heatmap.replaceChildren(
         el('p', {
           className: 'hint',
-          text: 'No matrix with the bubble strategy: it compares only neighbours in one random order. Choose "full" to see every pair.',
+          text:
+            result.strategy === 'bubble'
+              ? 'No matrix with the bubble strategy: it compares only neighbours in one random order. Choose "full" to see every pair.'
+              : `No matrix with the ${result.strategy} strategy: it runs only some of the pairs. Choose "full" to see every pair.`,
         }),
       );
   }
@@ -103,6 +113,7 @@ export class ResultsView {
     }
     if (timings.fuseMs !== undefined) parts.push(`fused in ${formatDuration(timings.fuseMs)}`);
     if (timings.totalMs !== undefined) parts.push(`total ${formatDuration(timings.totalMs)}`);
+    if (timings.usage !== undefined) parts.push(timings.usage);
     this.timings.textContent = parts.join(' · ');
   }
 

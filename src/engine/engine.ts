@@ -4,6 +4,8 @@ import { CALL_OPTION_KEYS, ENGINE_DEFAULTS, readRunOptions, type RunDefaults, ty
 import { conversationsToComparisons } from './conversations';
 import { PairRowBuilder, sourceText, type ContentTokenizer, type PairTexts } from './encode';
 import { BlenderError } from './errors';
+import { DEFAULT_PAIR_CACHE_SIZE, PairCache } from './pair-cache';
+import { sigmoid } from './probability';
 import { CallProgress, scorePairs, type PairModel, type PassStats } from './pair-scorer';
 import { chooseReference, REF_MODES } from './reference-choice';
 import { finishProgress, matchPassBound, rankByMatches, type MatchStrategy } from './strategies/match-strategies';
@@ -37,8 +39,8 @@ import {
 } from './validate';
 
 const RANK_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'returnScores', 'returnMatrix', 'strategy', 'aggregate', 'seed', 'topK', 'orders', 'budget'];
-const COMPARE_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'mode', 'returnLogits'];
-const CONVERSATION_KEYS = [...CALL_OPTION_KEYS, 'mode', 'returnLogits'];
+const COMPARE_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'mode', 'returnLogits', 'returnProbabilities'];
+const CONVERSATION_KEYS = [...CALL_OPTION_KEYS, 'mode', 'returnLogits', 'returnProbabilities'];
 const RANK_WITH_REF_KEYS = [...CALL_OPTION_KEYS, 'instructions', 'ref', 'returnScores'];
 const COMPARE_MODES: readonly CompareMode[] = ['[A,B]+[B,A]', '[A,B]', '[B,A]'];
 const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble', 'tournament', 'sort', 'adaptive'];
@@ -56,6 +58,8 @@ export class RankingEngine implements Ranker {
     private readonly tokenizer: ContentTokenizer,
     readonly config: PairRankerConfig,
     private readonly defaults: RunDefaults = ENGINE_DEFAULTS,
+    /** Exact logits of rows this engine already ran (src/engine/pair-cache.ts); capacity 0 = off. */
+    readonly pairCache: PairCache = new PairCache(DEFAULT_PAIR_CACHE_SIZE),
   ) {}
 
   async rank<WithMatrix extends boolean = false>(
@@ -118,26 +122,26 @@ export class RankingEngine implements Ranker {
     return returnScores ? scores : scores.map(ranksFromScores);
   }
 
-  async compare<WithLogits extends boolean = false>(
+  async compare<WithLogits extends boolean = false, WithProbabilities extends boolean = false>(
     inputs: readonly string[],
     candidatesA: readonly string[],
     candidatesB: readonly string[],
-    options?: CompareOptions & { returnLogits?: WithLogits },
-  ): Promise<CompareResult<WithLogits>> {
+    options?: CompareOptions & { returnLogits?: WithLogits; returnProbabilities?: WithProbabilities },
+  ): Promise<CompareResult<WithLogits, WithProbabilities>> {
     const opts = checkOptions<CompareOptions>(options, COMPARE_KEYS);
     checkStringList(inputs, 'inputs');
     checkParallelStringList(candidatesA, 'candidatesA', inputs.length);
     checkParallelStringList(candidatesB, 'candidatesB', inputs.length);
     checkInstructions(opts.instructions, inputs.length);
     const sources = inputs.map((input, i) => sourceText(opts.instructions?.[i], input));
-    return (await this.compareSources(sources, candidatesA, candidatesB, opts)) as CompareResult<WithLogits>;
+    return (await this.compareSources(sources, candidatesA, candidatesB, opts)) as CompareResult<WithLogits, WithProbabilities>;
   }
 
-  async compareConversations<WithLogits extends boolean = false>(
+  async compareConversations<WithLogits extends boolean = false, WithProbabilities extends boolean = false>(
     conversationsA: readonly Conversation[],
     conversationsB: readonly Conversation[],
-    options?: CompareConversationsOptions & { returnLogits?: WithLogits },
-  ): Promise<CompareResult<WithLogits>> {
+    options?: CompareConversationsOptions & { returnLogits?: WithLogits; returnProbabilities?: WithProbabilities },
+  ): Promise<CompareResult<WithLogits, WithProbabilities>> {
     const opts = checkOptions<CompareConversationsOptions>(options, CONVERSATION_KEYS);
     const comparisons = conversationsToComparisons(conversationsA, conversationsB);
     return (await this.compareSources(
@@ -145,7 +149,7 @@ export class RankingEngine implements Ranker {
       comparisons.map((c) => c.candidateA),
       comparisons.map((c) => c.candidateB),
       opts,
-    )) as CompareResult<WithLogits>;
+    )) as CompareResult<WithLogits, WithProbabilities>;
   }
 
   async rankWithRef(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankWithRefOptions): Promise<number[][]> {
@@ -186,6 +190,14 @@ export class RankingEngine implements Ranker {
   ): Promise<boolean[] | number[]> {
     const mode = checkEnumOption(opts.mode, 'mode', COMPARE_MODES) ?? '[A,B]+[B,A]';
     const returnLogits = checkBooleanOption(opts.returnLogits, 'returnLogits') ?? false;
+    const returnProbabilities = checkBooleanOption(opts.returnProbabilities, 'returnProbabilities') ?? false;
+    if (returnLogits && returnProbabilities) {
+      throw new BlenderError(
+        'INVALID_OPTION',
+        'options.returnLogits and options.returnProbabilities exclude each other: ask for one',
+        'options.returnProbabilities',
+      );
+    }
     const run = readRunOptions(opts, this.defaults);
     const ab = (i: number): PairTexts => ({ source: sources[i]!, cand1: candidatesA[i]!, cand2: candidatesB[i]! });
     const ba = (i: number): PairTexts => ({ source: sources[i]!, cand1: candidatesB[i]!, cand2: candidatesA[i]! });
@@ -194,6 +206,7 @@ export class RankingEngine implements Ranker {
     const logits = await this.score(pairs, run, new CallProgress(pairs.length, run.onProgress));
     // Default mode is a sum of both orders (reference), [B,A] is not negated (reference).
     const values = mode === '[A,B]+[B,A]' ? indices.map((i) => logits[2 * i]! - logits[2 * i + 1]!) : logits;
+    if (returnProbabilities) return values.map(sigmoid);
     return returnLogits ? values : values.map((value) => value > 0);
   }
 
@@ -307,6 +320,6 @@ export class RankingEngine implements Ranker {
     progress: CallProgress,
     rows: PairRowBuilder = new PairRowBuilder(this.tokenizer, this.config),
   ): Promise<number[]> {
-    return scorePairs(pairs, rows, this.model, { ...run, progress, stats: this.stats });
+    return scorePairs(pairs, rows, this.model, { ...run, progress, stats: this.stats, cache: this.pairCache });
   }
 }

@@ -1,6 +1,7 @@
 import { BlenderError, isBlenderError, throwIfAborted } from './errors';
 import type { PairRowBuilder, PairTexts } from './encode';
 import { padRows } from './pad-rows';
+import { rowKey, type PairCache } from './pair-cache';
 import { yieldToHost } from './yield-to-host';
 import { planBatches, type BatchLimits } from './schedule';
 import type { ComputeProgress } from './types';
@@ -53,6 +54,8 @@ export interface ScoreSettings extends BatchLimits {
   signal: AbortSignal | undefined;
   progress: CallProgress;
   stats: PassStats;
+  /** The engine's exact pair cache: rows found there are not run again. */
+  cache?: PairCache;
 }
 
 /**
@@ -60,7 +63,8 @@ export interface ScoreSettings extends BatchLimits {
  * token budget, pads each run to its own longest row, and returns the logits in the order
  * of `pairs`. Rows are built run by run (only their lengths are needed to plan), so a large
  * call never holds every row at once. The signal is checked before every run, so an abort
- * leaves no run half done and the engine usable.
+ * leaves no run half done and the engine usable. With a cache, rows found there are not
+ * planned or run (their progress counts at once) and every row run is stored.
  */
 export async function scorePairs(pairs: readonly PairTexts[], rows: PairRowBuilder, model: PairModel, settings: ScoreSettings): Promise<number[]> {
   throwIfAborted(settings.signal);
@@ -69,22 +73,38 @@ export async function scorePairs(pairs: readonly PairTexts[], rows: PairRowBuild
   // Progress counts the call's pairs; a repeated pair is done when its first copy is.
   const copies = new Array<number>(distinct.length).fill(0);
   for (const slot of slotOf) copies[slot]!++;
+  const cache = settings.cache?.enabled ? settings.cache : undefined;
+  const keys = cache ? distinct.map((pair) => rowKey(rows.pairRow(pair))) : [];
+  const toRun: number[] = [];
+  let cachedCopies = 0;
+  distinct.forEach((_, index) => {
+    const logit = cache?.get(keys[index]!);
+    if (logit === undefined) {
+      toRun.push(index);
+    } else {
+      distinctLogits[index] = logit;
+      cachedCopies += copies[index]!;
+    }
+  });
+  if (cachedCopies > 0) settings.progress.advance(cachedCopies);
   for (const batch of planBatches(
-    distinct.map((pair) => rows.pairLength(pair)),
+    toRun.map((index) => rows.pairLength(distinct[index]!)),
     settings,
   )) {
     await yieldToHost();
     throwIfAborted(settings.signal);
-    const batchRows = batch.indices.map((i) => rows.pairRow(distinct[i]!));
+    const indices = batch.indices.map((k) => toRun[k]!);
+    const batchRows = indices.map((i) => rows.pairRow(distinct[i]!));
     const { ids: inputIds, mask: attentionMask } = padRows(batchRows, rows.padId, batch.paddedLength);
     const started = performance.now();
-    const output = await runModel(model, inputIds, attentionMask, batch.indices.length, batch.paddedLength);
+    const output = await runModel(model, inputIds, attentionMask, indices.length, batch.paddedLength);
     settings.stats.computeMs += performance.now() - started;
-    settings.stats.passes += batch.indices.length;
-    batch.indices.forEach((pairIndex, k) => {
+    settings.stats.passes += indices.length;
+    indices.forEach((pairIndex, k) => {
       distinctLogits[pairIndex] = output[k]!;
+      cache?.set(keys[pairIndex]!, output[k]!);
     });
-    settings.progress.advance(batch.indices.reduce((sum, pairIndex) => sum + copies[pairIndex]!, 0));
+    settings.progress.advance(indices.reduce((sum, pairIndex) => sum + copies[pairIndex]!, 0));
   }
   return slotOf.map((slot) => distinctLogits[slot]!);
 }

@@ -132,8 +132,15 @@ export interface RankDetails {
  */
 export type RankResult<WithMatrix extends boolean> = WithMatrix extends true ? RankDetails : number[][];
 
-/** `compare`'s result: logits with `returnLogits: true`, else booleans; either when only known at run time. */
-export type CompareResult<WithLogits extends boolean> = WithLogits extends true ? number[] : boolean[];
+/**
+ * `compare`'s result: logits with `returnLogits: true`, probabilities with
+ * `returnProbabilities: true`, else booleans; either when only known at run time.
+ */
+export type CompareResult<WithLogits extends boolean, WithProbabilities extends boolean = false> = WithLogits extends true
+  ? number[]
+  : WithProbabilities extends true
+    ? number[]
+    : boolean[];
 
 /**
  * - `[A,B]+[B,A]` (default): M(A,B) - M(B,A), both orders (a sum, not an average).
@@ -146,6 +153,14 @@ export interface CompareOptions extends CallOptions, WithInstructions {
   mode?: CompareMode;
   /** Return the raw values instead of booleans (`value > 0`, a tie is false). */
   returnLogits?: boolean;
+  /**
+   * Return P(A is better than B) = σ(value) = 1 / (1 + e^-value) of the mode's value: with
+   * `[A,B]+[B,A]`, σ(M(A,B) − M(B,A)), both orders' evidence (so a position-biased model
+   * is corrected); with `[A,B]`, σ(M(A,B)), A shown first; with `[B,A]`, σ(M(B,A)), B shown
+   * first, so that one is P(B better than A) as the reference's unnegated value is. 0.5 is
+   * a tie. Not with `returnLogits`.
+   */
+  returnProbabilities?: boolean;
 }
 
 export type ConversationRole = 'USER' | 'ASSISTANT';
@@ -265,17 +280,17 @@ export interface Ranker {
     candidates: readonly (readonly string[])[],
     options?: RankOptions & { returnMatrix?: WithMatrix },
   ): Promise<RankResult<WithMatrix>>;
-  compare<WithLogits extends boolean = false>(
+  compare<WithLogits extends boolean = false, WithProbabilities extends boolean = false>(
     inputs: readonly string[],
     candidatesA: readonly string[],
     candidatesB: readonly string[],
-    options?: CompareOptions & { returnLogits?: WithLogits },
-  ): Promise<CompareResult<WithLogits>>;
-  compareConversations<WithLogits extends boolean = false>(
+    options?: CompareOptions & { returnLogits?: WithLogits; returnProbabilities?: WithProbabilities },
+  ): Promise<CompareResult<WithLogits, WithProbabilities>>;
+  compareConversations<WithLogits extends boolean = false, WithProbabilities extends boolean = false>(
     conversationsA: readonly Conversation[],
     conversationsB: readonly Conversation[],
-    options?: CompareConversationsOptions & { returnLogits?: WithLogits },
-  ): Promise<CompareResult<WithLogits>>;
+    options?: CompareConversationsOptions & { returnLogits?: WithLogits; returnProbabilities?: WithProbabilities },
+  ): Promise<CompareResult<WithLogits, WithProbabilities>>;
   rankWithRef(inputs: readonly string[], candidates: readonly (readonly string[])[], options?: RankWithRefOptions): Promise<number[][]>;
 }
 

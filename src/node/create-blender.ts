@@ -48,7 +48,8 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
   };
   const { signal } = resolved;
   throwIfAborted(signal, 'load');
-  const ranker = resolved.ranker === null ? null : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults);
+  const ranker =
+    resolved.ranker === null ? null : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults, resolved.pairCache);
   let fuser: LoadedFuser | null = null;
   try {
     throwIfAborted(signal, 'load');
@@ -113,6 +114,7 @@ class NodeBlenderImpl implements NodeBlender {
         timings: { loadMs: ranker.loadMs },
         passes: ranker.engine.stats.passes,
         computeMs: ranker.engine.stats.computeMs,
+        pairCache: ranker.engine.pairCache.info(),
         executionProviders: [...ranker.session.executionProviders],
         config: { ...ranker.config },
       },

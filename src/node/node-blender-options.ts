@@ -1,4 +1,5 @@
 import { BlenderError } from '../engine/errors';
+import { DEFAULT_PAIR_CACHE_SIZE } from '../engine/pair-cache';
 import { checkIntegerOption, checkOptions, checkSignalOption } from '../engine/validate';
 import { DTYPE_OPTIONS, isDtypeOption, type Dtype, type DtypeOption } from '../runtime/common/dtypes';
 
@@ -19,6 +20,11 @@ export interface NodeBlenderOptions {
   batchSize?: number;
   /** Default token budget per model run for every call. */
   tokenBudget?: number;
+  /**
+   * Most pair logits the ranker keeps (exact, least recently used out; src/engine/pair-cache.ts):
+   * a pair already run is not run again. 0 = off. Default {@link DEFAULT_PAIR_CACHE_SIZE}.
+   */
+  pairCache?: number;
   /** Aborts loading: createBlender rejects with `ABORTED` and frees what it had opened. */
   signal?: AbortSignal;
 }
@@ -31,10 +37,11 @@ export interface ResolvedNodeOptions {
   threads: number | undefined;
   batchSize: number | undefined;
   tokenBudget: number | undefined;
+  pairCache: number;
   signal: AbortSignal | undefined;
 }
 
-const KEYS = ['ranker', 'fuser', 'device', 'dtype', 'threads', 'batchSize', 'tokenBudget', 'signal'];
+const KEYS = ['ranker', 'fuser', 'device', 'dtype', 'threads', 'batchSize', 'tokenBudget', 'pairCache', 'signal'];
 
 export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
   const opts = checkOptions<NodeBlenderOptions>(options, KEYS);
@@ -66,6 +73,7 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
     threads: checkIntegerOption(opts.threads, 'threads', 1),
     batchSize: checkIntegerOption(opts.batchSize, 'batchSize', 1),
     tokenBudget: checkIntegerOption(opts.tokenBudget, 'tokenBudget', 1),
+    pairCache: checkIntegerOption(opts.pairCache, 'pairCache', 0) ?? DEFAULT_PAIR_CACHE_SIZE,
     signal: checkSignalOption(opts.signal),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PAIR_CACHE_SIZE, PairCache } from '../../src/engine/pair-cache';
 import { RankingEngine } from '../../src/engine/engine';
 import { isBlenderError } from '../../src/engine/errors';
 import type { ComputeProgress } from '../../src/engine/types';
@@ -14,9 +15,10 @@ const candidates = [
   ['no', 'because', 'eh'],
 ];
 
-function engine() {
+/** `pairCache`: the engine's cache capacity (0 = off, for tests that count runs across calls). */
+function engine(pairCache = DEFAULT_PAIR_CACHE_SIZE) {
   const model = new FakeModel();
-  return { model, engine: new RankingEngine(model, new CharTokenizer(), FAKE_CONFIG) };
+  return { model, engine: new RankingEngine(model, new CharTokenizer(), FAKE_CONFIG, undefined, new PairCache(pairCache)) };
 }
 
 describe('RankingEngine on a fake model', () => {
@@ -155,7 +157,8 @@ describe('RankingEngine on a fake model', () => {
   });
 
   it('identical candidates run once per distinct row and tie exactly, whatever the batching', async () => {
-    const { engine: e, model } = engine();
+    // Without the pair cache, so that each batching really runs.
+    const { engine: e, model } = engine(0);
     const events: ComputeProgress[] = [];
     for (const batchSize of [1, 2, 5]) {
       const scores = await e.rank(['q'], [['same', 'other', 'same']], { returnScores: true, batchSize, onProgress: (p) => events.push(p) });

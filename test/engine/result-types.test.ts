@@ -39,3 +39,21 @@ describe('result types follow the options', () => {
     expect(seen.at(-1)).toEqual({ stage: 'rank', done: 2, total: 2 });
   });
 });
+
+describe('compare with returnProbabilities', () => {
+  it('is typed number[]; compareConversations too', async () => {
+    const e = engine();
+    const probabilities = await e.compare(['q'], ['a'], ['b'], { returnProbabilities: true });
+    const conversation = [
+      { role: 'USER', content: 'q' },
+      { role: 'ASSISTANT', content: 'a' },
+    ] as const;
+    const fromConversations = await e.compareConversations([conversation], [conversation], { returnProbabilities: true });
+    const flag: boolean = probabilities.length > 0;
+    const either = await e.compare(['q'], ['a'], ['b'], { returnProbabilities: flag });
+    expectTypeOf(probabilities).toEqualTypeOf<number[]>();
+    expectTypeOf(fromConversations).toEqualTypeOf<number[]>();
+    expectTypeOf(either).toEqualTypeOf<number[] | boolean[]>();
+    expect([typeof probabilities[0], typeof fromConversations[0], typeof either[0]]).toEqual(['number', 'number', 'number']);
+  });
+});

@@ -12,7 +12,9 @@ const gc = runInNewContext('gc') as () => void;
 
 let blender: NodeBlender;
 beforeAll(async () => {
-  blender = await createBlender({ ranker: 'public/models/tiny-pairrm', threads: 1 });
+  // No pair cache: every call must run the model (what could leak or slow down); the warm-up's
+  // pairs would otherwise make the first measured calls cache hits.
+  blender = await createBlender({ ranker: 'public/models/tiny-pairrm', threads: 1, pairCache: 0 });
 });
 afterAll(() => blender.dispose());
 

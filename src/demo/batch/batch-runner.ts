@@ -79,8 +79,8 @@ async function runRows(
   }
   const ranked = rows as readonly RankRow[];
   const candidates = ranked.map((row) => row.candidates);
-  if (strategy === 'bubble') {
-    const ranks = await ranker.rank(inputs, candidates, { ...common, strategy: 'bubble' });
+  if (strategy !== 'full') {
+    const ranks = await ranker.rank(inputs, candidates, { ...common, strategy });
     return ranked.map((row, i) => ({ kind: 'rank', row, ranks: ranks[i]!, scores: null }));
   }
   // Scores, then ranks from them exactly as rank() derives them.

@@ -1,6 +1,7 @@
 // The batch's summary per candidate column (a model when the file names them, else a
 // position): how often it won (ranked first, or won its A/B pair) and its mean rank.
 import type { RankStrategy } from '../../client/index';
+import { ordersEveryCandidate } from '../strategies';
 import type { BatchKind } from './batch-rows';
 import type { Outcome } from './batch-outcomes';
 
@@ -12,7 +13,7 @@ export interface ColumnSummary {
   wins: number;
   /** wins / rows, 0 when rows is 0. */
   winRate: number;
-  /** Mean rank over its rows; null for pairs and for the bubble strategy (only the best is known). */
+  /** Mean rank over its rows; null for pairs and for bubble and tournament (only the best are known). */
   meanRank: number | null;
 }
 
@@ -64,7 +65,7 @@ export function summarise(kind: BatchKind, models: readonly string[], outcomes: 
       if (rank === 1) entry.wins++;
     });
   }
-  const ranked = kind === 'rank' && strategy === 'full';
+  const ranked = kind === 'rank' && ordersEveryCandidate(strategy);
   return {
     kind,
     columns: [...tally].map(([model, { rows, wins, rankSum }]) => ({

@@ -5,6 +5,7 @@
  */
 import { ENGINE_DEFAULTS, type RunDefaults } from '../../engine/call-options';
 import { RankingEngine } from '../../engine/engine';
+import { DEFAULT_PAIR_CACHE_SIZE, PairCache } from '../../engine/pair-cache';
 import { BlenderError } from '../../engine/errors';
 import { readPairRankerConfig } from '../../engine/pair-config';
 import type { PairRankerConfig } from '../../engine/types';
@@ -46,6 +47,8 @@ export async function loadRanker(
   dtype: Dtype,
   sessionOptions: OrtSessionOptions,
   defaults: RunDefaults = ENGINE_DEFAULTS,
+  /** Entries of the engine's exact pair cache; 0 = off. */
+  pairCache: number = DEFAULT_PAIR_CACHE_SIZE,
 ): Promise<LoadedRanker> {
   const started = performance.now();
   const config = readPairRankerConfig(await readRequired(files, 'config.json'), files.location);
@@ -60,7 +63,7 @@ export async function loadRanker(
   }
   const session = await createRankerSession(ort, await files.onnxModel(file), sessionOptions, `${files.location}/${file}`);
   return {
-    engine: new RankingEngine(session, tokenizer, config, defaults),
+    engine: new RankingEngine(session, tokenizer, config, defaults, new PairCache(pairCache)),
     session,
     config,
     dtype,

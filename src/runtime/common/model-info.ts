@@ -2,6 +2,7 @@
  * What every host reports about a loaded model in `info().ranker` / `info().fuser`: the page
  * and Node extend this one shape, so code that reads it works with either entry.
  */
+import type { PairCacheInfo } from '../../engine/pair-cache';
 import type { Backend, Dtype } from './dtypes';
 
 export type ModelRole = 'ranker' | 'fuser';
@@ -25,4 +26,10 @@ export interface ModelInfo {
   passes: number;
   /** Milliseconds spent in those passes. */
   computeMs: number;
+  /**
+   * The ranker's exact pair cache (createBlender's `pairCache`): entries held, capacity, and
+   * the pair rows found there (hits, not run) or not (misses, run) by the caller's calls.
+   * Absent for the fuser.
+   */
+  pairCache?: PairCacheInfo;
 }

@@ -5,6 +5,7 @@
  * What differs per model (which files, how a session is made) comes in as `open`.
  */
 import { BlenderError, isBlenderError } from '../../engine/errors';
+import type { PairCacheInfo } from '../../engine/pair-cache';
 import type { ModelRole } from '../common/model-info';
 import type { Dtype, DtypeOption } from '../common/dtypes';
 import type { BackendChoice, PageDevice } from './backend-choice';
@@ -32,6 +33,8 @@ export interface OpenedModel<T> {
   /** The smallest real run: kernels compile here, and a backend that cannot run fails here. */
   warmUp(): Promise<unknown>;
   release(): Promise<unknown>;
+  /** The ranker's pair cache, as info() reports it (src/engine/pair-cache.ts). */
+  pairCache?(): PairCacheInfo;
 }
 
 /** A loaded model, with what the page reports about it. */
@@ -111,6 +114,7 @@ export class PageModelLoad {
           timings: { ...timings },
           passes: work.passes - baseline.passes,
           computeMs: work.computeMs - baseline.computeMs,
+          ...(opened.pairCache ? { pairCache: opened.pairCache() } : {}),
         };
       },
     };

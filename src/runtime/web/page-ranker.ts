@@ -4,6 +4,8 @@
  * graph read from the cache is hashed while its session is created; the session is used
  * only once the hash matched.
  */
+import { ENGINE_DEFAULTS } from '../../engine/call-options';
+import { DEFAULT_PAIR_CACHE_SIZE } from '../../engine/pair-cache';
 import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from '../common/model-files';
 import { startOrtRuntime, type OrtModuleLike } from '../common/ort-sessions';
 import type { BackendChoice } from './backend-choice';
@@ -12,11 +14,12 @@ import { loadingAs, PageModelLoad, type OpenedModel, type PageModel, type PageMo
 
 export type PageRanker = PageModel<LoadedRanker>;
 
-export function loadPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageModelRequest): Promise<PageRanker> {
-  return loadingAs('ranker', () => openPageRanker(ort, store, request));
+/** `pairCache`: entries of the engine's exact pair cache (createBlender's option); 0 = off. */
+export function loadPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageModelRequest, pairCache = DEFAULT_PAIR_CACHE_SIZE): Promise<PageRanker> {
+  return loadingAs('ranker', () => openPageRanker(ort, store, request, pairCache));
 }
 
-async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageModelRequest): Promise<PageRanker> {
+async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: PageModelRequest, pairCache: number): Promise<PageRanker> {
   const load = new PageModelLoad('ranker', request);
   const files = await storeModelFiles(store, load);
   const available = await availableRankerDtypes(files);
@@ -50,7 +53,14 @@ async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: Pa
     const allVerified = async () => (await Promise.all(checks)).every(Boolean);
     let loaded: LoadedRanker;
     try {
-      loaded = await loadRanker(graphFiles, ort, choice.dtype, { executionProviders: [choice.backend], graphOptimizationLevel: 'all' });
+      loaded = await loadRanker(
+        graphFiles,
+        ort,
+        choice.dtype,
+        { executionProviders: [choice.backend], graphOptimizationLevel: 'all' },
+        ENGINE_DEFAULTS,
+        pairCache,
+      );
     } catch (error) {
       // A corrupt stored graph may well fail to parse: that is the cache's fault, not the model's.
       if (await allVerified()) throw error;
@@ -64,7 +74,12 @@ async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: Pa
       model: loaded,
       files: [loaded.file],
       work: () => ({ ...loaded.engine.stats }),
-      warmUp: () => loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true }),
+      warmUp: async () => {
+        await loaded.engine.compare([''], [''], [''], { mode: '[A,B]', returnLogits: true });
+        // The warm-up is the load's: the caller's cache starts empty, its counts at 0.
+        loaded.engine.pairCache.clear();
+      },
+      pairCache: () => loaded.engine.pairCache.info(),
       release: () => loaded.session.release(),
     };
   };
