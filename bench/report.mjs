@@ -1,12 +1,14 @@
 // results.json -> RESULTS.md + results.svg. Run alone to re-render from a saved run:
 //   node bench/report.mjs [bench/results.json] [OUT_DIR]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { agreementWithFp32, collectMeasurements, RUNTIMES } from './lib/measurements.mjs';
 import { REFERENCE_PAD } from './lib/plan.mjs';
 import { barChart } from './lib/svg.mjs';
 import { LIMITS } from './lib/limits.mjs';
 import { targetRows } from './lib/targets.mjs';
+import { strategiesSection } from './lib/strategies-report.mjs';
 
 const MiB = 2 ** 20;
 const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
@@ -231,7 +233,8 @@ function agreementSection(results, measurements) {
   ].join('\n');
 }
 
-export function renderReport(results) {
+/** `strategies`: bench/strategies.json (node bench/strategies.mjs), or null when not measured. */
+export function renderReport(results, strategies = null) {
   const m = results.machine;
   const measurements = collectMeasurements(results);
   const model = results.model;
@@ -274,6 +277,10 @@ ${paddingSection(measurements)}
 ## rank: passes and wall time
 
 ${rankSection(results, measurements)}
+
+## Ranking on a budget: cheaper strategies against full
+
+${strategiesSection(strategies)}
 
 ## Loads in Chromium (createBlender, device wasm)
 
@@ -347,13 +354,15 @@ function planSection(results) {
   ].join('\n');
 }
 
-export function writeReport(results, outDir) {
-  const { md, svg } = renderReport(results);
+/** The strategies section's figures are read from `strategiesPath` (default: beside RESULTS.md) when present. */
+export function writeReport(results, outDir, strategiesPath = join(outDir, 'strategies.json')) {
+  const strategies = existsSync(strategiesPath) ? JSON.parse(readFileSync(strategiesPath, 'utf8')) : null;
+  const { md, svg } = renderReport(results, strategies);
   writeFileSync(`${outDir}/RESULTS.md`, md);
   writeFileSync(`${outDir}/results.svg`, svg);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const path = process.argv[2] ?? 'bench/results.json';
-  writeReport(JSON.parse(readFileSync(path, 'utf8')), process.argv[3] ?? path.replace(/\/[^/]*$/, ''));
+  writeReport(JSON.parse(readFileSync(path, 'utf8')), process.argv[3] ?? dirname(path), join(dirname(path), 'strategies.json'));
 }

@@ -3,7 +3,9 @@
 //
 //   npm run bench                         full run, fitted to --budget-min (default 44)
 //   npm run bench -- --quick              short run (a --layers 2 model is enough)
-//   npm run bench -- --model DIR --only node,torch,wasm,loads,rank,webgpu,torchInstalled --out DIR
+//   npm run bench -- --model DIR --only node,torch,wasm,loads,rank,webgpu,torchInstalled,strategies --out DIR
+// `strategies` ("Ranking on a budget", bench/strategies.mjs) runs last, in its own process.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startChromiumBench } from './chromium-runner.mjs';
@@ -196,6 +198,21 @@ try {
     entry.seconds = (Date.now() - started) / 1000;
     results.ran.push(entry);
     save();
+  }
+  if (!only || only.has('strategies')) {
+    // Writes OUT/strategies.json, which the report reads from beside results.json.
+    const started = Date.now();
+    log('strategies: Ranking on a budget (bench/strategies.mjs)');
+    const child = spawnSync('node', ['bench/strategies.mjs', '--out', values.out, '--no-report', ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    const failed = child.status === 0 ? null : `bench/strategies.mjs exited with ${child.status ?? child.signal}`;
+    if (failed) log(failed);
+    results.ran.push({
+      job: 'strategies',
+      level: 1,
+      cases: ['simulated and synth-pairrm sets'],
+      seconds: (Date.now() - started) / 1000,
+      ...(failed ? { error: failed } : {}),
+    });
   }
 } finally {
   chromium?.stop();

@@ -1,0 +1,53 @@
+// "Ranking on a budget": how close the cheaper rank strategies (bubble, tournament, sort,
+// adaptive, and their orders 'one' variants) come to `full`, in passes, rounds, top-1
+// agreement and Kendall τ, and their wall time as a ratio to full's. Writes OUT/strategies.json
+// and, when OUT/results.json exists, re-renders OUT/RESULTS.md with bench/report.mjs.
+//
+//   node bench/strategies.mjs --quick       a few minutes: 50 simulated sets per N, 8 synthetic sets
+//   node bench/strategies.mjs               200 simulated sets per N, 30 synthetic sets
+//   options: --out DIR, --model DIR (default public/models/synth-pairrm, fp32),
+//            --large-model DIR (default .cache/models/pairrm-large: timed at N = 8, 16 when present)
+//
+// The measurement itself is TypeScript (bench/strategies/*.ts, loaded through Vite's module
+// runner), so it runs the engine and the Node entry from src/ as they are now: no build needed.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runnerImport } from 'vite';
+import { describeMachine } from './lib/machine.mjs';
+import { writeReport } from './report.mjs';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench' },
+    model: { type: 'string', default: 'public/models/synth-pairrm' },
+    'large-model': { type: 'string', default: '.cache/models/pairrm-large' },
+    'no-report': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick;
+const startedAt = Date.now();
+const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(5)} s] strategies: ${line}`);
+
+const { module } = await runnerImport('/bench/strategies/run.ts', { configFile: false, logLevel: 'warn' });
+const results = await module.runStrategies(
+  {
+    quick,
+    sizes: [4, 8, 16, 32],
+    simulatedSetsPerN: quick ? 50 : 200,
+    synth: { model: values.model, dtype: 'fp32', setsPerN: quick ? 8 : 30 },
+    // The 24-layer model: seconds per pass on 2 cores, so only wall time at N = 8 and 16, few sets.
+    large: existsSync(`${values['large-model']}/manifest.json`) ? { model: values['large-model'], dtype: 'q8', sizes: [8, 16], setsPerN: quick ? 1 : 3 } : null,
+    largeWanted: values['large-model'],
+    setsFile: 'bench/strategies/synth-sets.json',
+  },
+  log,
+);
+results.machine = describeMachine();
+results.seconds = (Date.now() - startedAt) / 1000;
+writeFileSync(`${values.out}/strategies.json`, `${JSON.stringify(results, null, 1)}\n`);
+log(`wrote ${values.out}/strategies.json in ${(results.seconds / 60).toFixed(1)} min`);
+if (!values['no-report'] && existsSync(`${values.out}/results.json`)) {
+  writeReport(JSON.parse(readFileSync(`${values.out}/results.json`, 'utf8')), values.out);
+  log(`re-rendered ${values.out}/RESULTS.md`);
+}

@@ -1,0 +1,102 @@
+/**
+ * Part (b): candidate sets from the synthetic ranker's test split (synth-sets.json, made by
+ * make_synth_sets.py) ranked by a real model through the Node entry (onnxruntime-node), with
+ * wall times. One blender serves every strategy, its pair cache off, so each call pays for
+ * its own passes; within a set the strategies run in a rotating order, so a slow moment of
+ * the machine is spread over all of them.
+ */
+import { readFileSync } from 'node:fs';
+import { createBlender } from '../../src/node/index';
+import { VariantTally, type VariantSummary } from './tally';
+import { optionsFor, probeVariant, variantsFor } from './variants';
+
+export interface SynthSet {
+  family: string;
+  instruction: string;
+  input: string;
+  candidates: string[];
+  /** Index of the right answer in `candidates`. */
+  right: number;
+}
+
+export interface SynthRunSettings {
+  model: string;
+  dtype: 'fp32' | 'fp16' | 'q8' | 'q4';
+  sizes: readonly number[];
+  setsPerN: number;
+  setsFile: string;
+}
+
+export interface SynthResults {
+  model: string;
+  dtype: string;
+  /** The blender's pair cache capacity during the run (0 = off, as intended). */
+  pairCache: number | null;
+  loadMs: number;
+  sizes: {
+    n: number;
+    sets: number;
+    families: Record<string, number>;
+    variants: VariantSummary[];
+    unavailable: { key: string; label: string; reason: string }[];
+  }[];
+}
+
+export function readSynthSets(path: string): Record<string, SynthSet[]> {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { sets: Record<string, SynthSet[]> };
+  return parsed.sets;
+}
+
+export async function runSynth(settings: SynthRunSettings, log: (line: string) => void): Promise<SynthResults> {
+  const all = readSynthSets(settings.setsFile);
+  const started = performance.now();
+  const blender = await createBlender({ ranker: settings.model, dtype: settings.dtype, device: 'cpu', pairCache: 0 });
+  const info = await blender.info();
+  const out: SynthResults = {
+    model: settings.model,
+    dtype: settings.dtype,
+    pairCache: info.ranker?.pairCache?.capacity ?? null,
+    loadMs: performance.now() - started,
+    sizes: [],
+  };
+  const passesSoFar = async () => (await blender.info()).ranker?.passes ?? 0;
+  try {
+    for (const n of settings.sizes) {
+      const sets = (all[String(n)] ?? []).slice(0, settings.setsPerN);
+      if (sets.length === 0) continue;
+      // The options are checked at run time (a strategy may not have landed: see variants.ts).
+      const rankSet = (set: SynthSet, options: Record<string, unknown>) =>
+        blender.rank<false>([set.input], [set.candidates], { ...options, instructions: [set.instruction] });
+      const tallies: VariantTally[] = [];
+      const unavailable: SynthResults['sizes'][number]['unavailable'] = [];
+      // The probe is also each strategy's warm-up call.
+      for (const variant of variantsFor(n)) {
+        const reason = await probeVariant((options) => rankSet(sets[0]!, options), variant);
+        if (reason === null) tallies.push(new VariantTally(variant, n));
+        else unavailable.push({ key: variant.key, label: variant.label, reason });
+      }
+      const sizeStarted = performance.now();
+      for (const [k, set] of sets.entries()) {
+        const outcomes = new Array<{ ranks: number[]; passes: number; ms: number }>(tallies.length);
+        for (let step = 0; step < tallies.length; step++) {
+          const v = (k + step) % tallies.length;
+          const before = await passesSoFar();
+          const callStarted = performance.now();
+          const [ranks] = await rankSet(set, optionsFor(tallies[v]!.variant, k));
+          const ms = performance.now() - callStarted;
+          outcomes[v] = { ranks: ranks!, passes: (await passesSoFar()) - before, ms };
+        }
+        tallies.forEach((tally, v) => tally.add({ ...outcomes[v]!, rounds: null }, outcomes[0]!.ranks, set.right));
+      }
+      const families: Record<string, number> = {};
+      for (const set of sets) families[set.family] = (families[set.family] ?? 0) + 1;
+      out.sizes.push({ n, sets: sets.length, families, variants: tallies.map((t) => t.summary()), unavailable });
+      log(
+        `${settings.model} ${settings.dtype} N=${n}: ${sets.length} sets, ${tallies.length} strategies, ${((performance.now() - sizeStarted) / 1000).toFixed(1)} s`,
+      );
+    }
+  } finally {
+    await blender.dispose();
+  }
+  return out;
+}
