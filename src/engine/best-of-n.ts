@@ -7,13 +7,14 @@ import { checkEnumOption, checkFunctionOption, checkInstructions, checkIntegerOp
 /** Reference default of best_of_n's n. */
 export const DEFAULT_BEST_OF_N = 5;
 const KEYS = [...CALL_OPTION_KEYS, 'instructions', 'generate', 'n', 'strategy', 'seed'];
-const STRATEGIES: readonly RankStrategy[] = ['bubble', 'full'];
+const STRATEGIES: readonly RankStrategy[] = ['bubble', 'full', 'tournament', 'sort', 'adaptive'];
 
 /**
  * best_of_n (docs/reference.md §4): the caller's `generate` makes n candidates per prompt from
  * instruction + "\n" + input (the input alone when no instructions are given); PairRM picks the
  * best with the ranking source instruction + input (the ranker joins them, no separator).
- * `bubble` (default, seeded) finds only the best; `full` ranks all.
+ * `bubble` (default, seeded) finds only the best; `full` ranks all; the budget strategies
+ * (tournament, sort, adaptive) run as `rank` runs them.
  */
 export async function bestOfN(ranker: Ranker, prompts: readonly string[], options: BestOfNOptions): Promise<BestOfNResult> {
   if (options === undefined || options === null) {

@@ -244,7 +244,10 @@ export interface BestOfNOptions extends CallOptions, WithInstructions {
   generate: BestOfNGenerate;
   /** Candidates per prompt (default 5, the reference's). */
   n?: number;
-  /** `bubble` (default, the reference's): finds the best in 2(n-1) passes; `full`: ranks all. */
+  /**
+   * How PairRM picks the best: `bubble` (default, the reference's) in 2(n-1) passes; `full`
+   * ranks all; `tournament`, `sort` and `adaptive` as in `rank` (with their defaults).
+   */
   strategy?: RankStrategy;
   /** Seed of the `bubble` order (default 0). */
   seed?: number;

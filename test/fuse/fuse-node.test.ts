@@ -159,6 +159,15 @@ describe('rankAndFuse and bestOfN (Node, tiny models)', () => {
     expect(full.best).toEqual(full.ranked.map((list) => list[0]));
   });
 
+  it('bestOfN with a budget strategy picks what rank with that strategy ranks first', async () => {
+    const b = await blender;
+    const five = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
+    const result = await b.bestOfN(['q'], { generate: () => five, strategy: 'tournament' });
+    const ranks = await b.rank(['q'], [five], { strategy: 'tournament' });
+    expect(result.ranks).toEqual(ranks);
+    expect(result.best).toEqual([five[ranks[0]!.indexOf(1)]]);
+  });
+
   it('bestOfN bubble (default, n = 5, seeded) picks the bubble winner', async () => {
     const b = await blender;
     const five = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];

@@ -3,7 +3,8 @@ import type { PairScorer } from '../bubble';
 import { BlenderError } from '../errors';
 import type { RankDetails } from '../types';
 import { checkIntegerOption } from '../validate';
-import { fitBradleyTerry, sigmoid, type BradleyTerryFit, type Comparison } from './bradley-terry';
+import { sigmoid } from '../probability';
+import { fitBradleyTerry, type BradleyTerryFit, type Comparison } from './bradley-terry';
 import { passesPerMatch, playMatches, type Match, type Orders } from './match';
 import { swissPairing } from './swiss-pairing';
 

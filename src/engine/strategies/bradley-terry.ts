@@ -1,3 +1,4 @@
+import { sigmoid } from '../probability';
 import { cholesky, choleskySolve, inverseDiagonal } from './cholesky';
 
 /**
@@ -100,10 +101,6 @@ function derivatives(strengths: readonly number[], comparisons: readonly Compari
     hessian[b * n + a]! -= w;
   }
   return { gradient, hessian };
-}
-
-export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 /** log(1 + eˣ) without overflow: −log σ(−x). */
