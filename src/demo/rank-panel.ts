@@ -163,15 +163,20 @@ export class RankPanel {
         this.status.dataset.phase = 'fusing';
         this.setStatus(`${passes} pairs in ${formatDuration(rankMs)}; fusing the best ${Math.min(TOP_K, candidates.length)}…`);
       };
-      const result = await this.session.blender!.rankAndFuse([input], [candidates], {
-        topK: TOP_K,
-        returnMatrix: true,
-        instructions: [instruction],
-        numBeams: Number(this.beams.value),
-        signal,
-        onProgress,
-        onToken: (_input, text) => this.results.appendFused(text),
-      });
+      const blender = this.session.blender!;
+      const measured = await measurePairs(blender, () =>
+        blender.rankAndFuse([input], [candidates], {
+          topK: TOP_K,
+          returnMatrix: true,
+          instructions: [instruction],
+          numBeams: Number(this.beams.value),
+          signal,
+          onProgress,
+          onToken: (_input, text) => this.results.appendFused(text),
+        }),
+      );
+      const { result } = measured;
+      const usage = describeUsage(candidates.length, measured.usage);
       const totalMs = performance.now() - started;
       const ranked = { strategy: 'full' as const, matrix: result.matrices[0]!, scores: result.scores[0]!, ranks: result.ranks[0]!, passes };
       this.results.showRanking(candidates, ranked);
@@ -180,8 +185,8 @@ export class RankPanel {
       const rankEnd = rankMs ?? 0;
       const fuseMs = totalMs - rankEnd;
       const fusedCount = result.topCandidates[0]!.length;
-      this.results.showTimings({ loadMs: this.loadMs(), rankMs: rankEnd, passes, fuseMs, totalMs });
-      this.setStatus(`${passes} pairs in ${formatDuration(rankEnd)}; fused the best ${fusedCount} in ${formatDuration(fuseMs)}.`);
+      this.results.showTimings({ loadMs: this.loadMs(), rankMs: rankEnd, passes, fuseMs, totalMs, usage });
+      this.setStatus(`${passes} pairs in ${formatDuration(rankEnd)} (${usage}); fused the best ${fusedCount} in ${formatDuration(fuseMs)}.`);
     });
   }
 
