@@ -70,7 +70,10 @@ function modelOption(value: unknown, name: 'ranker' | 'fuser'): string | null {
   return resolveModelUrl(value);
 }
 
-/** The worker's base URL is its script's, not the page's: model URLs are resolved here. */
-export function resolveModelUrl(url: string): string {
-  return new URL(url.replace(/\/*$/, '/'), globalThis.location?.href).href.replace(/\/$/, '');
+/**
+ * A model folder's absolute URL, without a trailing slash: how the store keys models. The
+ * worker's base URL is its script's, not the page's, so model URLs are resolved in the page.
+ */
+export function resolveModelUrl(url: string, baseUrl: string | undefined = globalThis.location?.href): string {
+  return new URL(url.replace(/\/*$/, '/'), baseUrl).href.replace(/\/$/, '');
 }

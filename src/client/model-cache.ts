@@ -6,6 +6,7 @@
 import { BlenderError } from '../engine/errors';
 import { ChunkedCache, type CachedModel, type KeyValueStorage, type ModelLock, type StorageManagerLike, type StoreUsage } from '../runtime/web/chunked-cache';
 import { indexedDbStorage } from '../runtime/web/idb-storage';
+import { resolveModelUrl } from './create-options';
 
 /** The model cache in IndexedDB, shared by every blender of this origin. */
 export interface ModelCache {
@@ -54,14 +55,14 @@ export function modelCacheOver(deps: ModelCacheDeps): ModelCache {
 
 /**
  * `cache.delete`'s argument as the absolute folder URL the cache knows the model by: the
- * blender resolves model URLs against the page in the same way before its worker stores them.
+ * blender resolves model URLs the same way (resolveModelUrl) before its worker stores them.
  */
 export function modelUrlArgument(model: unknown, baseUrl: string | undefined): string {
   if (typeof model !== 'string' || model.trim() === '') {
     throw new BlenderError('INVALID_ARGUMENT', 'cache.delete takes a model folder URL (a non-empty string)', 'model');
   }
   try {
-    return new URL(model.replace(/\/*$/, '/'), baseUrl).href.replace(/\/$/, '');
+    return resolveModelUrl(model, baseUrl);
   } catch (error) {
     throw new BlenderError('INVALID_ARGUMENT', `cache.delete takes a model folder URL; '${model}' is not one here`, 'model', { cause: error });
   }

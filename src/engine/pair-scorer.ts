@@ -63,8 +63,9 @@ export interface ScoreSettings extends BatchLimits {
  * token budget, pads each run to its own longest row, and returns the logits in the order
  * of `pairs`. Rows are built run by run (only their lengths are needed to plan), so a large
  * call never holds every row at once. The signal is checked before every run, so an abort
- * leaves no run half done and the engine usable. With a cache, rows found there are not
- * planned or run (their progress counts at once) and every row run is stored.
+ * leaves no run half done and the engine usable. With a cache, each row is built once up
+ * front for its key (a compact string, kept for the call; rows found are not planned or run,
+ * their progress counts at once) and built again when its run comes: every row run is stored.
  */
 export async function scorePairs(pairs: readonly PairTexts[], rows: PairRowBuilder, model: PairModel, settings: ScoreSettings): Promise<number[]> {
   throwIfAborted(settings.signal);

@@ -1,13 +1,13 @@
 // The bundled synth ranker (public/models/synth-pairrm, trained by tools/synth on generated
 // preference data): goldens parity of every ONNX variant, the whole Node path on them,
 // accuracy on held-out test rows, the README rank example's order, and the folder itself.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlender, type NodeBlender } from '../../src/node';
 import { readJson, REPO, type PairRMGoldens } from './pairrm-golden';
 import { expectEveryVariantWithin, expectManifestMatchesFolder } from './model-folder-checks';
 import { openSession, padRows, runPairRM } from './pairrm-onnx';
+import { readHeldout } from './synth-heldout';
 
 const SYNTH_PAIRRM = join(REPO, 'public/models/synth-pairrm');
 const MAX_FOLDER_BYTES = 8 * 1000 * 1000;
@@ -19,17 +19,7 @@ const MIN_HELDOUT_ACCURACY = 0.75;
 const goldens = readJson<PairRMGoldens>(join(REPO, 'test/golden/synth-pairrm.json'));
 const goldenLogits = goldens.pairs.map((p) => p.logit);
 
-interface HeldoutRow {
-  family: string;
-  instruction: string;
-  input: string;
-  better: string;
-  worse: string;
-}
-const heldout: HeldoutRow[] = readFileSync(join(REPO, 'test/fixtures/synth/heldout.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.length > 0)
-  .map((line) => JSON.parse(line) as HeldoutRow);
+const heldout = readHeldout();
 
 async function variantLogits(file: string): Promise<Float32Array> {
   const session = await openSession(join(SYNTH_PAIRRM, 'onnx', file));

@@ -2,22 +2,12 @@
 // held-out preference pairs (test/fixtures/synth/heldout.jsonl). Prints the figures quoted
 // in src/engine/README.md and docs/reference.md §7:
 //   npx vitest run test/node/position-bias.test.ts
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlender, type NodeBlender, type RankOptions } from '../../src/node';
 import { mulberry32, randomPermutation } from '../../src/engine/seeded-random';
+import { readHeldout } from '../models/synth-heldout';
 
-interface HeldoutRow {
-  family: string;
-  instruction: string;
-  input: string;
-  better: string;
-  worse: string;
-}
-const rows: HeldoutRow[] = readFileSync('test/fixtures/synth/heldout.jsonl', 'utf8')
-  .split('\n')
-  .filter((line) => line.length > 0)
-  .map((line) => JSON.parse(line) as HeldoutRow);
+const rows = readHeldout();
 
 let blender: NodeBlender;
 beforeAll(async () => {

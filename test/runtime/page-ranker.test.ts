@@ -205,3 +205,28 @@ describe('loadPageRanker', () => {
     });
   });
 });
+
+describe('loadPageRanker: pair cache', () => {
+  // The load's warm-up run leaves the cache empty with no counts, so info().pairCache
+  // describes the caller's calls only (as passes do).
+  const request = { url: URL_BASE, device: 'wasm', dtype: 'fp32', webgpu: { available: false, reason: 'none in Node' }, onLoad: undefined } as const;
+
+  it('starts empty after the warm-up; the warm-up pair is a miss for the caller; counts follow calls', async () => {
+    const ranker = await loadPageRanker(fakeWebOrt('cannot-run'), diskStore(), request, 50);
+    expect(ranker.info().pairCache).toEqual({ size: 0, capacity: 50, hits: 0, misses: 0 });
+    // The very pair the warm-up ran: the caller's first lookup of it misses.
+    await ranker.model.engine.compare([''], [''], [''], { mode: '[A,B]' });
+    expect(ranker.info()).toMatchObject({ passes: 1, pairCache: { size: 1, capacity: 50, hits: 0, misses: 1 } });
+    await ranker.model.engine.compare([''], [''], [''], { mode: '[A,B]' });
+    expect(ranker.info()).toMatchObject({ passes: 1, pairCache: { size: 1, capacity: 50, hits: 1, misses: 1 } });
+    await ranker.release();
+  });
+
+  it('pairCache 0 is off', async () => {
+    const ranker = await loadPageRanker(fakeWebOrt('cannot-run'), diskStore(), request, 0);
+    await ranker.model.engine.rank(['q'], [['a', 'b']]);
+    await ranker.model.engine.rank(['q'], [['a', 'b']]);
+    expect(ranker.info()).toMatchObject({ passes: 4, pairCache: { size: 0, capacity: 0, hits: 0, misses: 0 } });
+    await ranker.release();
+  });
+});
