@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { parseCsv } from '../src/demo/batch/csv';
+import { parseCsv } from '../src/datasets/csv';
 import { DEFAULT_MODELS } from '../src/demo/default-models';
 
 // Expectations follow src/demo/default-models.ts, whichever models it ships.

@@ -6,7 +6,7 @@ import type { Activity } from './activity';
 import type { BlenderSession } from './blender-session';
 import { inRowOrder, type Outcome } from './batch/batch-outcomes';
 import { resultsCsv, resultsJsonl } from './batch/batch-output';
-import { describeBadRow, parseBatchFile, type BatchFile } from './batch/batch-rows';
+import { describeBadRow, parseBatchFile, type BatchFile } from '../datasets/batch-rows';
 import { runBatch } from './batch/batch-runner';
 import { summarise, type BatchSummary } from './batch/batch-summary';
 import { DownloadMeter } from './download-meter';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseBatchFile } from '../../src/demo/batch/batch-rows';
+import { parseBatchFile } from '../../src/datasets/batch-rows';
 import { inRowOrder, type Outcome } from '../../src/demo/batch/batch-outcomes';
 import { resultsCsv, resultsJsonl } from '../../src/demo/batch/batch-output';
 import { summarise } from '../../src/demo/batch/batch-summary';
-import { parseCsv } from '../../src/demo/batch/csv';
+import { parseCsv } from '../../src/datasets/csv';
 
 const rankFile = parseBatchFile('runs.csv', 'input,gpt,llama,vicuna\nq1,a,b,c\nq2,d,,f\nq3,g,h,i\nbad,row\n');
 const [r1, r2, r3] = rankFile.rows as Extract<(typeof rankFile.rows)[number], { kind: 'rank' }>[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlenderError } from '../../src/engine/errors';
 import type { CompareOptions, RankOptions } from '../../src/engine/types';
-import { parseBatchFile } from '../../src/demo/batch/batch-rows';
+import { parseBatchFile } from '../../src/datasets/batch-rows';
 import { runBatch, type BatchRanker } from '../../src/demo/batch/batch-runner';
 
 /** A ranker whose score of a candidate is its length; a candidate "boom" fails the call. */

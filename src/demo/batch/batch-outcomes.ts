@@ -1,7 +1,7 @@
 // What running a batch gives for each row: ranks (and scores), a pair's logit, or why the
 // row did not run. Bad rows found while reading the file are outcomes too, so the results
 // file has one line per row of the input, in order.
-import type { BadRow, BatchRow, PairRow, RankRow, RowPlace } from './batch-rows';
+import type { BadRow, BatchRow, PairRow, RankRow, RowPlace } from '../../datasets/batch-rows';
 
 export interface RankOutcome {
   kind: 'rank';

@@ -1,8 +1,8 @@
 // The batch's results as files to download: JSON Lines (one object per input row, in order)
 // and CSV (one row per input row; candidate columns named as in the input).
-import type { BatchKind } from './batch-rows';
+import type { BatchKind } from '../../datasets/batch-rows';
 import type { Outcome, RankOutcome } from './batch-outcomes';
-import { toCsv } from './csv';
+import { toCsv } from '../../datasets/csv';
 
 type CsvCell = string | number | null;
 

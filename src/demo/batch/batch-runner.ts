@@ -2,7 +2,7 @@
 // with progress and cancel. A call that fails is retried row by row, so one bad row costs
 // only itself. Cancelling keeps every outcome finished so far.
 import { isBlenderError, ranksFromScores, type CompareOptions, type ComputeProgress, type RankOptions, type RankStrategy } from '../../client/index';
-import type { BatchRow, PairRow, RankRow } from './batch-rows';
+import type { BatchRow, PairRow, RankRow } from '../../datasets/batch-rows';
 import type { Outcome } from './batch-outcomes';
 
 /** What a batch needs of a blender: ranks or scores, and logits. */

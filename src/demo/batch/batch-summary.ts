@@ -2,7 +2,7 @@
 // position): how often it won (ranked first, or won its A/B pair) and its mean rank.
 import type { RankStrategy } from '../../client/index';
 import { ordersEveryCandidate } from '../strategies';
-import type { BatchKind } from './batch-rows';
+import type { BatchKind } from '../../datasets/batch-rows';
 import type { Outcome } from './batch-outcomes';
 
 export interface ColumnSummary {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, parseCsv, toCsv } from '../../src/demo/batch/csv';
+import { csvField, parseCsv, toCsv } from '../../src/datasets/csv';
 
 const fields = (text: string) => parseCsv(text).records.map((record) => record.fields);
 

@@ -1,7 +1,7 @@
 // A batch file read into rows the ranker can run: JSON Lines or CSV, ranking rows
 // {instruction?, input, candidates} or A/B pairs {instruction?, input, a, b}. A row that
 // cannot run becomes a BadRow naming its place and field; the other rows still run.
-import { BlenderError } from '../../client/index';
+import { BlenderError } from '../engine/errors';
 import { parseCsv, type CsvRecord } from './csv';
 
 export type BatchKind = 'rank' | 'pair';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBadRow, parseBatchFile } from '../../src/demo/batch/batch-rows';
+import { describeBadRow, parseBatchFile } from '../../src/datasets/batch-rows';
 
 describe('parseBatchFile: JSON Lines', () => {
   it('reads ranking rows with candidate lists; models are named by position', () => {
