@@ -10,7 +10,8 @@ OUT_DIR gets config.json, generation_config.json, the tokenizer files when there
 any, onnx/encoder_model.onnx + onnx/decoder_model_merged.onnx and their variants
 (_fp16, _quantized, _q4), and manifest.json. `--variants` with no names writes fp32
 only. `--agreement-prompts` (a JSON list of encoder id lists) adds to the manifest each
-variant's greedy token agreement with fp32 on onnxruntime-node.
+variant's greedy token agreement with fp32 on onnxruntime-node. The manifest always gets
+the self-check `probe` a loaded fuser runs (tools/common/probe.py).
 Graphs over ~1.9 GB are written with external data split into <= 1.9 GB chunks named
 as transformers.js expects (X.onnx_data, X.onnx_data_1, ...), and config.json's
 `transformers.js_config.use_external_data_format` lists each file's chunk count.
@@ -32,6 +33,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from common.manifest import write_manifest  # noqa: E402
+from common.probe import add_probe  # noqa: E402
 from external_data import rechunk_external_data  # noqa: E402
 from model import T5Config, load_t5  # noqa: E402
 from onnx_export import export_decoder, export_encoder  # noqa: E402
@@ -168,6 +170,7 @@ def main() -> None:
         }
         extra["agreement_prompts"] = len(reference)
     write_manifest(out, extra)
+    add_probe(out)
     print(f"wrote {out}")
 
 

@@ -1,6 +1,7 @@
 """Real export: turns a PairRM-hf folder (config.json, model.safetensors, tokenizer files)
 into a ready model folder: config.json with the engine's PairRM fields, tokenizer files,
-onnx/model*.onnx variants, manifest.json (with each variant's agreement with fp32).
+onnx/model*.onnx variants, manifest.json (with each variant's agreement with fp32 and the
+self-check `probe` a loaded model runs, tools/common/probe.py).
 
 usage: /usr/bin/python3 tools/pairrm/export.py HF_FOLDER OUT_FOLDER
            [--variants fp32,fp16,q8,q4] [--source-max-length 1224] [--candidate-max-length 412]
@@ -22,6 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tools.pairrm.agreement import run_logits, variant_agreement  # noqa: E402
+from tools.common.probe import add_probe  # noqa: E402
 from tools.pairrm.check_oracle import check_all, oracle_cases  # noqa: E402
 from tools.pairrm.model import PairRM, load_config, load_pairrm  # noqa: E402
 from tools.pairrm.model_folder import (  # noqa: E402
@@ -126,7 +128,8 @@ def export_folder(
     for variant in variants:
         if variant in agreement:
             print(f"{variant}: {agreement[variant]}")
-    return finish_folder(out, {"agreement": agreement})
+    finish_folder(out, {"agreement": agreement})
+    return add_probe(out)
 
 
 def main() -> int:

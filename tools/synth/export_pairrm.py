@@ -67,7 +67,7 @@ def main() -> int:
 
     result = evaluate_folder(model, OUT_DIR, read_jsonl(args.data / "test.jsonl"), encode, config)
     manifest = json.loads((OUT_DIR / "manifest.json").read_text())
-    write_manifest(OUT_DIR, {"agreement": manifest["agreement"], "test_split": {
+    write_manifest(OUT_DIR, {"agreement": manifest["agreement"], "probe": manifest["probe"], "test_split": {
         "rows_from": "tools/synth/data.py test split (never used for training or selection)",
         "accuracy_pct": {k: round(100 * v, 2) for k, v in result["accuracy"]["fp32"].items()},
         "vs_fp32": result["vs_fp32"],
