@@ -1,11 +1,15 @@
-// A batch file read into rows the ranker can run: JSON Lines or CSV, ranking rows
-// {instruction?, input, candidates} or A/B pairs {instruction?, input, a, b}. A row that
-// cannot run becomes a BadRow naming its place and field; the other rows still run.
+// A batch file read into rows the ranker can run: JSON Lines, a JSON array or CSV; ranking
+// rows {instruction?, input, candidates} (candidates a list of texts, an object of model to
+// text, or MixInstruct's [{model, text, scores?}] with the row's id, output and cmp_results)
+// or A/B pairs {instruction?, input, a, b}. A row that cannot run becomes a BadRow naming its
+// place and field; the other rows still run.
 import { BlenderError } from '../engine/errors';
 import { parseCsv, type CsvRecord } from './csv';
+import { arrayElementLines } from './json-array';
+import { isFieldError, readCandidateObjects, readCmpResults, readId, type MixInstructFields } from './mixinstruct';
 
 export type BatchKind = 'rank' | 'pair';
-export type BatchFormat = 'jsonl' | 'csv';
+export type BatchFormat = 'jsonl' | 'json' | 'csv';
 
 /** Where a row sits: its 1-based number among the file's data rows, and its first line. */
 export interface RowPlace {
@@ -13,7 +17,7 @@ export interface RowPlace {
   line: number;
 }
 
-export interface RankRow extends RowPlace {
+export interface RankRow extends RowPlace, MixInstructFields {
   kind: 'rank';
   instruction: string;
   input: string;
@@ -57,21 +61,38 @@ export function describeBadRow(bad: BadRow): string {
   return `row ${bad.row} (line ${bad.line})${bad.field ? `, field "${bad.field}"` : ''}: ${bad.message}`;
 }
 
-/** Reads a batch file; JSON Lines or CSV by extension, else by its first character. */
+/**
+ * Reads a batch file: CSV by extension (`.csv`); otherwise a text whose first character is
+ * `[` is one JSON array of rows, `{` JSON Lines, anything else CSV.
+ */
 export function parseBatchFile(fileName: string, text: string): BatchFile {
   if (text.trim() === '') throw new BlenderError('INVALID_ARGUMENT', `${fileName || 'the file'} is empty`, 'file');
-  return detectFormat(fileName, text) === 'csv' ? parseCsvBatch(text) : parseJsonlBatch(text);
+  const format = detectFormat(fileName, text);
+  return format === 'csv' ? parseCsvBatch(text) : format === 'json' ? parseJsonArrayBatch(text, fileName) : parseJsonlBatch(text);
 }
 
-function detectFormat(fileName: string, text: string): BatchFormat {
+export function detectFormat(fileName: string, text: string): BatchFormat {
   if (/\.csv$/i.test(fileName)) return 'csv';
-  if (/\.(jsonl|ndjson|json)$/i.test(fileName)) return 'jsonl';
-  return text
-    .trimStart()
-    .replace(/^\uFEFF/, '')
-    .startsWith('{')
-    ? 'jsonl'
-    : 'csv';
+  const first = text.replace(/^[\s\uFEFF]+/, '')[0];
+  if (first === '[') return 'json';
+  if (first === '{' || /\.(jsonl|ndjson|json)$/i.test(fileName)) return 'jsonl';
+  return 'csv';
+}
+
+/**
+ * One JSON Lines line (or one element of a JSON array, as text) read as a row: a ranking
+ * row, an A/B pair, or a BadRow. What `parseBatchFile` does per line, for callers that read
+ * a file as a stream (the eval command).
+ */
+export function readJsonLine(source: string, place: RowPlace): BatchRow | BadRow {
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    return { ...place, field: null, message: `is not valid JSON (${(error as Error).message})` };
+  }
+  const parsed = readJsonRow(value, place);
+  return 'message' in parsed ? parsed : parsed.row;
 }
 
 /** Collects rows, bad rows and model names while a file is read. */
@@ -125,6 +146,29 @@ function parseJsonlBatch(text: string): BatchFile {
   return { format: 'jsonl', kind: collector.kind ?? 'rank', models: collector.models, named, rows: collector.rows, bad: collector.bad };
 }
 
+function parseJsonArrayBatch(text: string, fileName: string): BatchFile {
+  let values: unknown;
+  try {
+    values = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new BlenderError('INVALID_ARGUMENT', `${fileName || 'the file'} starts with "[" but is not valid JSON (${(error as Error).message})`, 'file');
+  }
+  if (!Array.isArray(values)) throw new BlenderError('INVALID_ARGUMENT', `${fileName || 'the file'} is not a JSON array of rows`, 'file');
+  const lines = arrayElementLines(text);
+  const collector = new RowCollector();
+  let named = false;
+  values.forEach((value: unknown, index) => {
+    const parsed = readJsonRow(value, { row: index + 1, line: lines[index] ?? 1 });
+    if ('message' in parsed) {
+      collector.bad.push(parsed);
+      return;
+    }
+    if (parsed.kind === 'rank' && parsed.named) named = true;
+    collector.accept(parsed.row);
+  });
+  return { format: 'json', kind: collector.kind ?? 'rank', models: collector.models, named, rows: collector.rows, bad: collector.bad };
+}
+
 type JsonRowResult = { kind: BatchKind; named: boolean; row: BatchRow } | BadRow;
 
 function readJsonRow(value: unknown, place: RowPlace): JsonRowResult {
@@ -154,7 +198,9 @@ function readJsonRow(value: unknown, place: RowPlace): JsonRowResult {
   let texts: unknown[];
   let models: string[];
   let named: boolean;
-  if (Array.isArray(candidates)) {
+  if (Array.isArray(candidates) && candidates.some((item) => typeof item === 'object' && item !== null)) {
+    return readMixInstructRow(record, candidates, instruction, input, place);
+  } else if (Array.isArray(candidates)) {
     texts = candidates;
     models = candidates.map((_, i) => `candidate ${i + 1}`);
     named = false;
@@ -169,6 +215,31 @@ function readJsonRow(value: unknown, place: RowPlace): JsonRowResult {
   if (wrong >= 0) return bad(named ? `candidates.${models[wrong]}` : `candidates[${wrong}]`, 'must be a string');
   if (texts.length < MIN_CANDIDATES) return bad('candidates', `has ${texts.length}; ranking needs at least ${MIN_CANDIDATES}`);
   return { kind: 'rank', named, row: { kind: 'rank', ...place, instruction, input, candidates: texts as string[], models } };
+}
+
+/** A row whose candidates are objects {model, text, scores?}: MixInstruct's layout. */
+function readMixInstructRow(record: Record<string, unknown>, list: unknown[], instruction: string, input: string, place: RowPlace): JsonRowResult {
+  const bad = (field: string | null, message: string): BadRow => ({ ...place, field, message });
+  const read = readCandidateObjects(list);
+  if (isFieldError(read)) return bad(read.field, read.message);
+  if (read.texts.length < MIN_CANDIDATES) return bad('candidates', `has ${read.texts.length}; ranking needs at least ${MIN_CANDIDATES}`);
+  const row: RankRow = { kind: 'rank', ...place, instruction, input, candidates: read.texts, models: read.models };
+  if (record.id !== undefined) {
+    const id = readId(record.id);
+    if (isFieldError(id)) return bad(id.field, id.message);
+    row.id = id;
+  }
+  if (record.output !== undefined && record.output !== null) {
+    if (typeof record.output !== 'string') return bad('output', 'must be a string (the reference answer)');
+    row.reference = record.output;
+  }
+  if (read.hasMetrics) row.metrics = read.metrics;
+  if (record.cmp_results !== undefined && record.cmp_results !== null) {
+    const judgements = readCmpResults(record.cmp_results, read.models);
+    if (isFieldError(judgements)) return bad(judgements.field, judgements.message);
+    row.judgements = judgements;
+  }
+  return { kind: 'rank', named: list.some((item) => (item as Record<string, unknown>).model !== undefined), row };
 }
 
 function parseCsvBatch(text: string): BatchFile {
