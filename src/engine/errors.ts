@@ -41,6 +41,18 @@ export type BlenderErrorCode =
   | 'WORKER_CRASHED'
   /** The runtime failed while running the model. */
   | 'INFERENCE_FAILED'
+  /**
+   * A loaded model failed its self-check (the probe in its manifest.json): the backend and
+   * variant compute numbers outside the tolerance measured at export, or NaN/Inf. The message
+   * names the variant, the backend and the deviation. Only with an explicit device or dtype;
+   * `auto` falls back to a safer choice instead.
+   */
+  | 'NUMERICS_MISMATCH'
+  /**
+   * The GPU device a model ran on was lost (driver reset, `device.destroy()`): calls in flight
+   * reject with this; with `device: 'auto'` the next call reloads the models on WASM.
+   */
+  | 'DEVICE_LOST'
   /** The blender was disposed; create a new one. */
   | 'DISPOSED';
 

@@ -7,8 +7,11 @@ import type { BestOfNOptions, BestOfNResult, Blender, FuseOptions, PairRankerCon
 import type { ModelInfo } from '../runtime/common/model-info';
 import type { LoadedFuser } from '../runtime/common/fuser';
 import { loadRanker, type LoadedRanker } from '../runtime/common/model-files';
+import { notSelfChecked, type FuserProbe, type RankerProbe, type SelfCheckInfo } from '../runtime/common/probe';
+import { runFuserProbe, runRankerProbe } from '../runtime/common/probe-run';
 import { diskModelFiles } from '../runtime/node/disk-model-files';
 import { loadNodeFuser } from '../runtime/node/node-fuser';
+import { readFolderProbe, selfCheckInNode } from '../runtime/node/node-self-check';
 import { resolveNodeOptions, type NodeBlenderOptions } from './node-blender-options';
 
 export interface NodeBlenderInfo {
@@ -51,16 +54,32 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
   const ranker =
     resolved.ranker === null ? null : await loadRanker(diskModelFiles(resolved.ranker), ort, resolved.dtype, sessionOptions, defaults, resolved.pairCache);
   let fuser: LoadedFuser | null = null;
+  const selfChecks: SelfChecks = { ranker: null, fuser: null };
   try {
+    // The self-check runs on the loaded session before anyone can call it (docs/model-folder.md, probe).
+    if (ranker && resolved.ranker !== null) {
+      const probe = await readFolderProbe(resolved.ranker, 'ranker');
+      selfChecks.ranker = await selfCheckInNode('ranker', resolved.ranker, probe, ranker.dtype, (p) => runRankerProbe(ranker.session, p as RankerProbe));
+    }
     throwIfAborted(signal, 'load');
     fuser = resolved.fuser === null ? null : await loadNodeFuser(resolved.fuser, resolved.dtype, resolved.threads);
+    if (fuser && resolved.fuser !== null) {
+      const loaded = fuser;
+      const probe = await readFolderProbe(resolved.fuser, 'fuser');
+      selfChecks.fuser = await selfCheckInNode('fuser', resolved.fuser, probe, loaded.dtype, (p) => runFuserProbe(loaded.model, p as FuserProbe));
+    }
     throwIfAborted(signal, 'load');
   } catch (error) {
     await ranker?.session.release();
     await fuser?.model.dispose();
     throw error;
   }
-  return new NodeBlenderImpl(ranker, fuser, resolved.ranker ?? '', `cpu (onnxruntime-node); ${resolved.dtypeReason}`, resolved.threads);
+  return new NodeBlenderImpl(ranker, fuser, resolved.ranker ?? '', `cpu (onnxruntime-node); ${resolved.dtypeReason}`, resolved.threads, selfChecks);
+}
+
+interface SelfChecks {
+  ranker: SelfCheckInfo | null;
+  fuser: SelfCheckInfo | null;
 }
 
 class NodeBlenderImpl implements NodeBlender {
@@ -72,6 +91,7 @@ class NodeBlenderImpl implements NodeBlender {
     private readonly rankerSource: string,
     private readonly reason: string,
     private readonly threads: number | undefined,
+    private readonly selfChecks: SelfChecks,
   ) {}
 
   rank: Ranker['rank'] = (...args) => this.withRanker((engine) => engine.rank(...args));
@@ -111,6 +131,7 @@ class NodeBlenderImpl implements NodeBlender {
         dtype: ranker.dtype,
         backend: 'cpu',
         reason: this.reason,
+        selfCheck: { ...(this.selfChecks.ranker ?? notSelfChecked(null, ranker.dtype)) },
         timings: { loadMs: ranker.loadMs },
         passes: ranker.engine.stats.passes,
         computeMs: ranker.engine.stats.computeMs,
@@ -124,6 +145,7 @@ class NodeBlenderImpl implements NodeBlender {
         dtype: this.fuser.dtype,
         backend: 'cpu',
         reason: this.reason,
+        selfCheck: { ...(this.selfChecks.fuser ?? notSelfChecked(null, this.fuser.dtype)) },
         timings: { loadMs: this.fuser.loadMs },
         passes: this.fuser.engine.stats.generations,
         computeMs: this.fuser.engine.stats.computeMs,

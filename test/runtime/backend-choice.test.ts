@@ -9,7 +9,16 @@ const noAdapter: WebGpuProbe = { available: false, reason: 'no WebGPU adapter (r
 function adapter(shaderF16: boolean, isFallbackAdapter = false): WebGpuProbe {
   return {
     available: true,
-    adapter: { vendor: 'acme', architecture: 'x1', device: '', description: '', isFallbackAdapter, shaderF16, maxBufferSize: 1 << 30 },
+    adapter: {
+      vendor: 'acme',
+      architecture: 'x1',
+      device: '',
+      description: '',
+      isFallbackAdapter,
+      software: isFallbackAdapter ? 'a fallback adapter' : null,
+      shaderF16,
+      maxBufferSize: 1 << 30,
+    },
   };
 }
 const request = (over: Partial<BackendRequest>): BackendRequest => ({

@@ -7,13 +7,22 @@ import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const DEVICES: PageDevice[] = ['auto', 'webgpu', 'wasm'];
 const noAdapter: WebGpuProbe = { available: false, reason: 'no WebGPU adapter (requestAdapter() returned null)' };
-function adapter(shaderF16: boolean): WebGpuProbe {
+function adapter(shaderF16: boolean, software: string | null = null): WebGpuProbe {
   return {
     available: true,
-    adapter: { vendor: 'acme', architecture: 'x1', device: '', description: '', isFallbackAdapter: false, shaderF16, maxBufferSize: 1 << 30 },
+    adapter: {
+      vendor: 'acme',
+      architecture: 'x1',
+      device: '',
+      description: '',
+      isFallbackAdapter: software !== null,
+      software,
+      shaderF16,
+      maxBufferSize: 1 << 30,
+    },
   };
 }
-const PROBES: WebGpuProbe[] = [noAdapter, adapter(false), adapter(true)];
+const PROBES: WebGpuProbe[] = [noAdapter, adapter(false), adapter(true), adapter(false, 'SwiftShader')];
 
 /** Every non-empty set of variants a model folder can have. */
 const VARIANT_SETS: Dtype[][] = Array.from({ length: 2 ** DTYPES.length - 1 }, (_, mask) => DTYPES.filter((_, bit) => ((mask + 1) >> bit) & 1));

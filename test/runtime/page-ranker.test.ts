@@ -58,9 +58,19 @@ function fakeWebOrt(webgpu: 'cannot-create' | 'cannot-run'): OrtModuleLike & { o
 /** startOrtRuntime's few-byte graph, which every load creates first to start the runtime early. */
 const isStarterGraph = (model: Uint8Array | string) => typeof model !== 'string' && model.byteLength < 1024;
 
+// A hardware adapter: `auto` tries WebGPU first (a software one would go to WASM at once).
 const adapter: WebGpuProbe = {
   available: true,
-  adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true, shaderF16: false, maxBufferSize: 1 << 30 },
+  adapter: {
+    vendor: 'acme',
+    architecture: 'x1',
+    device: '',
+    description: '',
+    isFallbackAdapter: false,
+    software: null,
+    shaderF16: false,
+    maxBufferSize: 1 << 30,
+  },
 };
 
 describe('loadPageRanker', () => {

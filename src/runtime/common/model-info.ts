@@ -4,6 +4,7 @@
  */
 import type { PairCacheInfo } from '../../engine/pair-cache';
 import type { Backend, Dtype } from './dtypes';
+import type { SelfCheckInfo } from './probe';
 
 export type ModelRole = 'ranker' | 'fuser';
 
@@ -21,6 +22,11 @@ export interface ModelInfo {
   backend: Backend;
   /** Why this backend and dtype, including anything fallen back from. */
   reason: string;
+  /**
+   * The self-check run after loading (the probe in the folder's manifest.json): `passed` with
+   * the deviation measured and the tolerance, or `not self-checked` and why (no probe).
+   */
+  selfCheck: SelfCheckInfo;
   timings: ModelTimings;
   /** Model passes run for the caller: ordered pairs for the ranker, fused inputs for the fuser. */
   passes: number;

@@ -80,10 +80,16 @@ export function chooseBackend(request: BackendRequest): BackendChoice {
     return { backend: 'webgpu', dtype, reason: `WebGPU, as asked (${adapterName(webgpu)})` };
   }
 
-  // device 'auto': WebGPU when there is an adapter and the dtype runs on it, else WASM.
+  // device 'auto': WebGPU when there is a hardware adapter and the dtype runs on it, else WASM.
   if (!webgpu.available) {
     const dtype = request.dtype === 'auto' ? autoDtype('wasm', webgpu, available) : request.dtype;
     return { backend: 'wasm', dtype, reason: `WASM: ${webgpu.reason}` };
+  }
+  if (webgpu.adapter.software) {
+    // A software adapter runs WebGPU's shaders on the CPU: always slower than WASM (measured:
+    // SwiftShader took 54 s to be ready where WASM takes seconds), never the better choice.
+    const dtype = request.dtype === 'auto' ? autoDtype('wasm', webgpu, available) : request.dtype;
+    return { backend: 'wasm', dtype, reason: `WASM: the only WebGPU adapter is a software one (${webgpu.adapter.software})` };
   }
   if (request.dtype === 'auto') {
     return { backend: 'webgpu', dtype: autoDtype('webgpu', webgpu, available), reason: `WebGPU (${adapterName(webgpu)})` };
@@ -91,4 +97,31 @@ export function chooseBackend(request: BackendRequest): BackendChoice {
   const obstacle = webgpuObstacle(request.dtype, webgpu);
   if (obstacle) return { backend: 'wasm', dtype: request.dtype, reason: `WASM: ${obstacle}` };
   return { backend: 'webgpu', dtype: request.dtype, reason: `WebGPU (${adapterName(webgpu)})` };
+}
+
+/**
+ * Where `device: 'auto'` goes after `first` failed its numerical self-check (the fallback
+ * ladder, docs/model-folder.md): the same backend with fp32 (no half precision, no quantized
+ * weights), then WASM with its own auto dtype, then WASM fp32; each once, in that order, and
+ * only variants the model has. Only when both device and dtype are 'auto': an explicit
+ * choice is the caller's, and a failed check rejects it (NUMERICS_MISMATCH).
+ */
+export function fallbackLadder(request: BackendRequest, first: BackendChoice): Omit<BackendChoice, 'reason'>[] {
+  if (request.device !== 'auto' || request.dtype !== 'auto') return [];
+  const { available, webgpu } = request;
+  const rungs: Omit<BackendChoice, 'reason'>[] = [];
+  const add = (backend: PageBackend, dtype: Dtype) => {
+    const seen = rungs.some((rung) => rung.backend === backend && rung.dtype === dtype) || (first.backend === backend && first.dtype === dtype);
+    if (!seen && available.includes(dtype)) rungs.push({ backend, dtype });
+  };
+  if (first.backend === 'webgpu') add('webgpu', 'fp32');
+  const wasmDtype = available.some((dtype) => DTYPE_TABLE[dtype].backends.includes('wasm')) ? autoDtype('wasm', webgpu, available) : null;
+  if (wasmDtype) add('wasm', wasmDtype);
+  add('wasm', 'fp32');
+  return rungs;
+}
+
+/** "q8 on WASM": a backend and dtype for people. */
+export function describeChoice(choice: { backend: PageBackend; dtype: Dtype }): string {
+  return `${choice.dtype} on ${choice.backend === 'wasm' ? 'WASM' : 'WebGPU'}`;
 }

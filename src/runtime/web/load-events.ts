@@ -14,7 +14,11 @@ export type PageBackend = 'webgpu' | 'wasm';
 export type LoadEvent =
   | (StoreEvent & { role: ModelRole })
   | { stage: 'session'; role: ModelRole; backend: PageBackend; dtype: Dtype; status: 'creating' | 'ready' }
-  | { stage: 'fallback'; role: ModelRole; from: 'webgpu'; to: 'wasm'; reason: string };
+  /**
+   * `device: 'auto'` moved on: WebGPU could not load or run the model, or the choice failed
+   * its self-check (the fallback ladder, backend-choice.ts); `reason` says which and why.
+   */
+  | { stage: 'fallback'; role: ModelRole; from: PageBackend; to: PageBackend; fromDtype: Dtype; toDtype: Dtype; reason: string };
 
 export interface PageModelTimings extends ModelTimings {
   /** Fetching, or reading back from the cache, the model's files. */

@@ -26,7 +26,10 @@ export interface OrtBuildRequest {
 export function chooseOrtBuild(request: OrtBuildRequest): OrtBuild {
   const { device, dtype, webgpu } = request;
   if (device === 'wasm' || !webgpu.available) return 'wasm';
-  if (device === 'webgpu' || dtype === 'auto') return 'webgpu';
+  if (device === 'webgpu') return 'webgpu';
+  // A software adapter: `auto` runs every model on WASM (backend-choice.ts).
+  if (webgpu.adapter.software) return 'wasm';
+  if (dtype === 'auto') return 'webgpu';
   // `auto` with a fixed dtype: the backend rule the models will meet decides (q8, or fp16
   // without shader-f16, runs on WASM whatever the model).
   return chooseBackend({ device, dtype, webgpu, available: [dtype] }).backend;

@@ -6,6 +6,8 @@
 import { BlenderError } from '../../engine/errors';
 import { DTYPES } from '../common/dtypes';
 import { fuserFiles, loadFuser, type LoadedFuser } from '../common/fuser';
+import { readProbe, type FuserProbe } from '../common/probe';
+import { runFuserProbe } from '../common/probe-run';
 import type { BackendChoice } from './backend-choice';
 import { folderBytesCache, serveOnlyFrom } from './fuser-store-cache';
 import type { ModelStore } from './model-store';
@@ -29,6 +31,7 @@ async function openPageFuser(store: ModelStore, request: PageModelRequest): Prom
     if (!listed.has(required)) throw new BlenderError('MODEL_INVALID', `${url} lists no ${required}: not a GenFuser folder`, 'options.fuser');
   }
   const available = DTYPES.filter((dtype) => fuserFiles(dtype).every((file) => listed.has(file)));
+  const probe = readProbe(manifest, 'fuser', url);
 
   const open = async (choice: BackendChoice): Promise<OpenedModel<LoadedFuser>> => {
     const paths = [...JSON_FILES.filter((file) => listed.has(file)), ...fuserFiles(choice.dtype)];
@@ -46,9 +49,10 @@ async function openPageFuser(store: ModelStore, request: PageModelRequest): Prom
       files: loaded.files,
       work: () => ({ passes: loaded.engine.stats.generations, computeMs: loaded.engine.stats.computeMs }),
       warmUp: () => loaded.engine.fuse([''], [['']], { maxNewTokens: 1, numBeams: 1 }),
+      runProbe: (p) => runFuserProbe(loaded.model, p as FuserProbe),
       release: () => loaded.model.dispose(),
     };
   };
 
-  return load.open(available, open);
+  return load.open(available, probe, open);
 }

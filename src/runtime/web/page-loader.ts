@@ -1,15 +1,18 @@
 /**
  * The one shape of a model load in a page, shared by the ranker and the fuser: the backend
- * and dtype chosen (with the fallback from WebGPU to WASM for `auto`), time spent fetching
- * and creating sessions, the session events, a warm-up run, and `info()` afterwards.
+ * and dtype chosen (with the fallbacks of `auto`, backend-fallback.ts), time spent fetching
+ * and creating sessions, the session events, a warm-up run, the numerical self-check (the
+ * probe in the folder's manifest.json) and `info()` afterwards.
  * What differs per model (which files, how a session is made) comes in as `open`.
  */
 import { BlenderError, isBlenderError } from '../../engine/errors';
 import type { PairCacheInfo } from '../../engine/pair-cache';
 import type { ModelRole } from '../common/model-info';
 import type { Dtype, DtypeOption } from '../common/dtypes';
+import { checkProbe, notSelfChecked, probeCovers, selfCheckPassed, type ModelProbe, type ProbeRun, type SelfCheckInfo } from '../common/probe';
 import type { BackendChoice, PageDevice } from './backend-choice';
-import { openWithFallback, warmUp } from './backend-fallback';
+import { openWithFallback, SelfCheckFailure, warmUp } from './backend-fallback';
+import type { ChoiceMemory } from './choice-memory';
 import type { LoadEvent, PageModelInfo } from './load-events';
 import type { StoreEvent } from './model-store';
 import type { WebGpuProbe } from './webgpu-probe';
@@ -21,6 +24,8 @@ export interface PageModelRequest {
   dtype: DtypeOption;
   webgpu: WebGpuProbe;
   onLoad: ((event: LoadEvent) => void) | undefined;
+  /** Self-check failures remembered per model and adapter; absent: nothing is remembered. */
+  memory?: ChoiceMemory | undefined;
 }
 
 /** A model `open` made ready on one backend, and what the loader needs from it. */
@@ -32,6 +37,8 @@ export interface OpenedModel<T> {
   work(): { passes: number; computeMs: number };
   /** The smallest real run: kernels compile here, and a backend that cannot run fails here. */
   warmUp(): Promise<unknown>;
+  /** Runs the manifest's probe (src/runtime/common/probe-run.ts) on this backend and dtype. */
+  runProbe(probe: ModelProbe): Promise<ProbeRun>;
   release(): Promise<unknown>;
   /** The ranker's pair cache, as info() reports it (src/engine/pair-cache.ts). */
   pairCache?(): PairCacheInfo;
@@ -81,10 +88,11 @@ export class PageModelLoad {
   }
 
   /**
-   * Opens the model on the chosen backend (falling back for `auto`), warms it up, and
-   * returns it with its `info()`. `available`: the dtypes the folder has files for.
+   * Opens the model on the chosen backend (falling back for `auto`), warms it up, checks its
+   * numbers against `probe` (the manifest's; null: not self-checked), and returns it with its
+   * `info()`. `available`: the dtypes the folder has files for.
    */
-  async open<T>(available: readonly Dtype[], open: (choice: BackendChoice) => Promise<OpenedModel<T>>): Promise<PageModel<T>> {
+  async open<T>(available: readonly Dtype[], probe: ModelProbe | null, open: (choice: BackendChoice) => Promise<OpenedModel<T>>): Promise<PageModel<T>> {
     const openReady = async (choice: BackendChoice) => {
       const opened = await open(choice);
       this.timings.sessionMs += performance.now() - this.sessionStarted;
@@ -92,11 +100,12 @@ export class PageModelLoad {
         () => opened.warmUp(),
         () => opened.release(),
       );
+      const selfCheck = await this.selfCheck(opened, choice, probe);
       this.request.onLoad?.({ stage: 'session', role: this.role, backend: choice.backend, dtype: choice.dtype, status: 'ready' });
-      return { opened, firstRunMs };
+      return { opened, firstRunMs, selfCheck };
     };
     const { loaded, choice } = await openWithFallback(this.role, this.request, available, openReady);
-    const { opened, firstRunMs } = loaded;
+    const { opened, firstRunMs, selfCheck } = loaded;
     const baseline = opened.work();
     const timings = { ...this.timings, firstRunMs, loadMs: performance.now() - this.started };
     return {
@@ -111,6 +120,7 @@ export class PageModelLoad {
           backend: choice.backend,
           dtype: choice.dtype,
           reason: choice.reason,
+          selfCheck: { ...selfCheck },
           timings: { ...timings },
           passes: work.passes - baseline.passes,
           computeMs: work.computeMs - baseline.computeMs,
@@ -118,6 +128,27 @@ export class PageModelLoad {
         };
       },
     };
+  }
+
+  /**
+   * The probe, run right after the warm-up on the backend and dtype being opened. A failure
+   * releases the model and throws SelfCheckFailure for the fallback to act on.
+   */
+  private async selfCheck<T>(opened: OpenedModel<T>, choice: BackendChoice, probe: ModelProbe | null): Promise<SelfCheckInfo> {
+    if (!probe || !probeCovers(probe, choice.dtype)) return notSelfChecked(probe, choice.dtype);
+    const started = performance.now();
+    let outcome;
+    try {
+      outcome = checkProbe(probe, choice.dtype, choice.backend, await opened.runProbe(probe));
+    } catch (error) {
+      await opened.release().catch(() => undefined);
+      throw error;
+    }
+    if (!outcome.passed) {
+      await opened.release().catch(() => undefined);
+      throw new SelfCheckFailure(outcome);
+    }
+    return selfCheckPassed(outcome, performance.now() - started);
   }
 }
 

@@ -7,6 +7,8 @@
 import { ENGINE_DEFAULTS } from '../../engine/call-options';
 import { DEFAULT_PAIR_CACHE_SIZE } from '../../engine/pair-cache';
 import { availableRankerDtypes, loadRanker, type LoadedRanker, type ModelFiles } from '../common/model-files';
+import { readProbe, type RankerProbe } from '../common/probe';
+import { runRankerProbe } from '../common/probe-run';
 import { startOrtRuntime, type OrtModuleLike } from '../common/ort-sessions';
 import type { BackendChoice } from './backend-choice';
 import type { ModelStore, PendingFile } from './model-store';
@@ -23,6 +25,7 @@ async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: Pa
   const load = new PageModelLoad('ranker', request);
   const files = await storeModelFiles(store, load);
   const available = await availableRankerDtypes(files);
+  const probe = readProbe(await store.manifest(request.url), 'ranker', request.url);
 
   /**
    * `checkLater`: the session is created from the stored graph while its sha256 is checked
@@ -79,12 +82,14 @@ async function openPageRanker(ort: OrtModuleLike, store: ModelStore, request: Pa
         // The warm-up is the load's: the caller's cache starts empty, its counts at 0.
         loaded.engine.pairCache.clear();
       },
+      // Through the session, not the engine: the probe's rows never enter the pair cache.
+      runProbe: (p) => runRankerProbe(loaded.session, p as RankerProbe),
       pairCache: () => loaded.engine.pairCache.info(),
       release: () => loaded.session.release(),
     };
   };
 
-  return load.open(available, (choice) => open(choice));
+  return load.open(available, probe, (choice) => open(choice));
 }
 
 interface StoreModelFiles extends ModelFiles {
