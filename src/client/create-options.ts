@@ -8,9 +8,10 @@ import { checkIntegerOption } from '../engine/validate';
 import { DTYPE_OPTIONS, isDtypeOption, type DtypeOption } from '../runtime/common/dtypes';
 import { PAGE_DEVICES, type PageDevice } from '../runtime/web/backend-choice';
 import type { LoadEvent } from '../runtime/web/load-events';
+import { readAssetUrls, type AssetUrlOptions } from './asset-urls';
 import type { WireCreateOptions } from './protocol';
 
-export interface BrowserBlenderOptions {
+export interface BrowserBlenderOptions extends AssetUrlOptions {
   /** URL of a ranker model folder (relative to the page or absolute), or null for none. */
   ranker?: string | null;
   /** URL of a fuser model folder, or null for none. */
@@ -33,10 +34,27 @@ export interface BrowserBlenderOptions {
   signal?: AbortSignal;
 }
 
-const OPTION_KEYS: readonly (keyof BrowserBlenderOptions)[] = ['ranker', 'fuser', 'device', 'dtype', 'pairCache', 'onProgress', 'signal'];
+const OPTION_KEYS: readonly (keyof BrowserBlenderOptions)[] = [
+  'ranker',
+  'fuser',
+  'device',
+  'dtype',
+  'pairCache',
+  'onProgress',
+  'signal',
+  'assetsUrl',
+  'workerUrl',
+  'wasmUrl',
+];
+
+/** The checked options: what crosses to the worker, and the worker script the page starts. */
+export interface CheckedCreateOptions extends WireCreateOptions {
+  /** The worker script's absolute URL, or null for the package's own. */
+  workerUrl: string | null;
+}
 
 /** The options that cross to the worker (callbacks and the signal stay in the page). */
-export function readCreateOptions(options: BrowserBlenderOptions): WireCreateOptions {
+export function readCreateOptions(options: BrowserBlenderOptions): CheckedCreateOptions {
   if (typeof options !== 'object' || options === null) {
     throw new BlenderError('INVALID_ARGUMENT', 'createBlender takes an options object', 'options');
   }
@@ -53,12 +71,15 @@ export function readCreateOptions(options: BrowserBlenderOptions): WireCreateOpt
   if (!isDtypeOption(dtype)) {
     throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPE_OPTIONS.join(', ')}`, 'options.dtype');
   }
+  const { workerUrl, wasmUrl } = readAssetUrls(options, globalThis.location?.href);
   return {
     ranker: modelOption(options.ranker, 'ranker'),
     fuser: modelOption(options.fuser, 'fuser'),
     device,
     dtype,
     pairCache: checkIntegerOption(options.pairCache, 'pairCache', 0) ?? DEFAULT_PAIR_CACHE_SIZE,
+    wasmUrl,
+    workerUrl,
   };
 }
 

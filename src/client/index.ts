@@ -6,8 +6,8 @@ import { throwIfAborted } from '../engine/errors';
 import { checkFunctionOption, checkSignalOption } from '../engine/validate';
 import type { LoadEvent } from '../runtime/web/load-events';
 import { readCreateOptions, type BrowserBlenderOptions } from './create-options';
+import { workerFactory } from './spawn-worker';
 import { WorkerBlender, type BrowserBlender } from './worker-blender';
-import type { WorkerFactory } from './worker-connection';
 
 export * from '../public-surface';
 export type { BrowserBlenderOptions } from './create-options';
@@ -22,15 +22,13 @@ export type { PageDevice } from '../runtime/web/backend-choice';
 export type { CachedModel, StoreEvent, StoreUsage } from '../runtime/web/model-store';
 export { openModelCache, type ModelCache } from './model-cache';
 
-const spawnBlenderWorker: WorkerFactory = () =>
-  new Worker(new URL('../../workers/blender.worker.ts', import.meta.url), { type: 'module', name: 'llm-blender' });
-
 export async function createBlender(options: BrowserBlenderOptions = {}): Promise<BrowserBlender> {
-  const wire = readCreateOptions(options);
+  const checked = readCreateOptions(options);
   const onProgress = checkFunctionOption<(event: LoadEvent) => void>(options.onProgress, 'onProgress');
   const signal = checkSignalOption(options.signal);
   throwIfAborted(signal, 'load');
-  const blender = new WorkerBlender(wire, onProgress, spawnBlenderWorker);
+  const { workerUrl, ...wire } = checked;
+  const blender = new WorkerBlender(wire, onProgress, workerFactory(workerUrl));
   await blender.connection(signal);
   return blender;
 }

@@ -19,7 +19,7 @@ import type {
 import type { DtypeOption } from '../runtime/common/dtypes';
 import type { PageDevice } from '../runtime/web/backend-choice';
 import type { LoadEvent, PageModelInfo } from '../runtime/web/load-events';
-import type { CachedModel, StoreUsage } from '../runtime/web/model-store';
+import type { CachedModel, ModelStoreChoice, StoreUsage } from '../runtime/web/model-store';
 import type { RuntimeInfo } from '../runtime/web/runtime-info';
 
 type Inputs = readonly string[];
@@ -72,9 +72,16 @@ export interface WireCreateOptions {
   dtype: DtypeOption;
   /** Entries of the ranker's exact pair cache; 0 = off. */
   pairCache: number;
+  /**
+   * The folder (absolute, ending in `/`) of onnxruntime-web's `.wasm` and `.mjs` files, or null
+   * for the ones next to the worker's own module (src/client/asset-urls.ts).
+   */
+  wasmUrl: string | null;
 }
 
 export interface BrowserInfo extends RuntimeInfo {
+  /** Where this blender caches model files (OPFS, IndexedDB, or nowhere), and why there. */
+  modelStore: ModelStoreChoice;
   ranker: PageModelInfo | null;
   fuser: PageModelInfo | null;
 }

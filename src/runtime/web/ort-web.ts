@@ -1,6 +1,9 @@
 /**
  * The worker's onnxruntime-web: one build, loaded once, with its wasm and glue files from
- * this origin (vite emits all four as assets), never from a CDN. transformers.js is told to
+ * this origin, never from a public CDN: by default the files beside the worker's module (the
+ * `?url` imports below, which the published build turns into `new URL('./file', import.meta.url)`
+ * so that any bundler copies them; tools/build/browser.mjs), or the folder the page named with
+ * `wasmUrl` / `assetsUrl` (src/client/asset-urls.ts). transformers.js is told to
  * use this same instance, so one wasm serves both the ranker and the fuser.
  *
  * transformers.js takes the instance registered at `Symbol.for('onnxruntime')` when its
@@ -29,7 +32,15 @@ export interface LoadedOrt {
 export interface OrtWebOptions {
   /** ORT reads it once, when its wasm starts: set here, before the first session. */
   numThreads: number;
+  /** A folder (absolute, ending in `/`) holding the files of ORT_FILES; absent or null: the bundled ones. */
+  wasmUrl?: string | null;
 }
+
+/** Each build's wasm binary and the Emscripten glue that loads it, as onnxruntime-web names them. */
+export const ORT_FILES: Record<OrtBuild, { wasm: string; mjs: string }> = {
+  wasm: { wasm: 'ort-wasm-simd-threaded.wasm', mjs: 'ort-wasm-simd-threaded.mjs' },
+  webgpu: { wasm: 'ort-wasm-simd-threaded.asyncify.wasm', mjs: 'ort-wasm-simd-threaded.asyncify.mjs' },
+};
 
 // Each build's JavaScript bundle comes with its own wasm and glue: mixing them fails.
 // The WebGPU bundle is imported statically: transformers.js imports it statically too (and
@@ -54,7 +65,9 @@ export function loadOrt(build: OrtBuild, options: OrtWebOptions): Promise<Loaded
     }
     return loading.ort;
   }
-  const { load, wasm, mjs } = BUILDS[build];
+  const { load } = BUILDS[build];
+  const { wasm, mjs } =
+    options.wasmUrl == null ? BUILDS[build] : { wasm: options.wasmUrl + ORT_FILES[build].wasm, mjs: options.wasmUrl + ORT_FILES[build].mjs };
   const loaded = load().then((module): LoadedOrt => {
     // Both paths are needed: without `mjs`, ORT's pthread workers would load the app
     // bundle and a production build hangs with more than one thread.

@@ -20,8 +20,11 @@ export interface RuntimeInfo {
    */
   ortBuild: OrtBuild;
   /**
-   * Where that build's wasm binary is loaded from, always this origin:
-   * `ort-wasm-simd-threaded.wasm` or `ort-wasm-simd-threaded.asyncify.wasm` (hashed in builds).
+   * Where that build's wasm binary is loaded from: `ort-wasm-simd-threaded.wasm` or
+   * `ort-wasm-simd-threaded.asyncify.wasm` beside the worker (hashed by some bundlers), or in
+   * the folder named by createBlender's `wasmUrl` / `assetsUrl`.
    */
   ortWasmUrl: string;
+  /** The worker script this blender runs in (the package's own, or `workerUrl` / `assetsUrl`'s). */
+  workerUrl: string;
 }
