@@ -8,10 +8,8 @@ import { abortedError, BlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { ComputeProgress, FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/web/backend-choice';
-import { choiceMemory } from '../src/runtime/web/choice-memory';
 import { indexedDbStorage } from '../src/runtime/web/idb-storage';
 import { ModelStore, type ModelLock } from '../src/runtime/web/model-store';
-import { opfsRootOf } from '../src/runtime/web/opfs-handles';
 import { chooseOrtBuild } from '../src/runtime/web/ort-build';
 import { loadOrt, type LoadedOrt } from '../src/runtime/web/ort-web';
 // Types only: these modules import transformers.js, which must not load before loadOrt()
@@ -26,19 +24,13 @@ import { toWireError, type WireMethod } from './wire-error';
 // One download of a model per origin at a time: other tabs wait, then read the cache.
 const locks = (navigator as Navigator & { locks?: LockManager }).locks;
 const modelLock: ModelLock | undefined = locks ? (name, work, signal) => locks.request(name, signal ? { signal } : {}, work) : undefined;
-const storage = indexedDbStorage('llm-blender-web', 'models');
 const store = new ModelStore({
-  storage,
-  // Model files go to the Origin Private File System where it works here (probed once), else IndexedDB.
-  opfs: opfsRootOf(navigator.storage),
+  storage: indexedDbStorage('llm-blender-web', 'models'),
   fetch: (url, init) => fetch(url, init),
   subtle: crypto.subtle,
   storageManager: navigator.storage,
   lock: modelLock,
 });
-
-// Self-check failures per model and adapter, beside the cache (forgotten with it).
-const memory = choiceMemory(storage);
 
 const wasm = chooseWasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
 
@@ -112,13 +104,13 @@ const workerApi: WorkerApi = {
           ranker = await loadPageRanker(
             runtime.ort,
             store,
-            { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report, memory },
+            { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report },
             options.pairCache,
           );
         }
         if (options.fuser) {
           const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
-          fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad: report, memory });
+          fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad: report });
         }
       } finally {
         // Failed or not, createBlender settles after the last load event was in the page.
@@ -181,7 +173,6 @@ const workerApi: WorkerApi = {
         ortBuild: build,
         ortWasmUrl: new URL(wasmUrl, self.location.href).href,
         workerUrl: self.location.href,
-        modelStore: await store.chosenStore(),
         ranker: loaded,
         fuser: fuser?.info() ?? null,
       };
@@ -190,16 +181,8 @@ const workerApi: WorkerApi = {
 
   cacheList: () => wire('cacheList', () => store.list()),
   cacheUsage: () => wire('cacheUsage', () => store.usage()),
-  cacheDelete: (model: string) =>
-    wire('cacheDelete', async () => {
-      await store.delete(model);
-      await memory.forget(model);
-    }),
-  cacheClear: () =>
-    wire('cacheClear', async () => {
-      await store.clear();
-      await memory.forget();
-    }),
+  cacheDelete: (model: string) => wire('cacheDelete', () => store.delete(model)),
+  cacheClear: () => wire('cacheClear', () => store.clear()),
 
   async dispose() {
     for (const controller of running.values()) controller.abort();
