@@ -8,12 +8,15 @@
  *   llm-blender-web compare --ranker <folder> ... < pairs.jsonl
  *     row: {"instruction"?: string, "input": string, "candidateA": string, "candidateB": string}
  *     out: {"logit": number, "aBetter": boolean}   (logit = M(A,B) - M(B,A))
+ *   llm-blender-web eval FILE --ranker <folder> [--out results.jsonl --resume --summary F --pairs-out F ...]
+ *     a dataset file (MixInstruct, or the demo's batch formats): see eval/eval-command.ts
  */
 import { BlenderError, isBlenderError } from '../engine/errors';
 import { createBlender, type NodeBlender } from './create-blender';
 import type { DtypeOption } from '../runtime/common/dtypes';
+import { runEval, type EvalIo } from './eval/eval-command';
 
-export interface CliIo {
+export interface CliIo extends EvalIo {
   readLines(): AsyncIterable<string>;
   write(text: string): void;
   error(text: string): void;
@@ -28,10 +31,13 @@ interface CliArgs {
   chunk: number;
 }
 
-const USAGE = 'usage: llm-blender-web rank|compare --ranker <folder> [--dtype fp32|fp16|q8|q4] [--batch-size N] [--chunk N] [--scores]';
+const USAGE =
+  'usage: llm-blender-web rank|compare --ranker <folder> [--dtype fp32|fp16|q8|q4] [--batch-size N] [--chunk N] [--scores] < rows.jsonl\n' +
+  '       llm-blender-web eval FILE --ranker <folder> [options]   (llm-blender-web eval --help for the options)';
 
-/** Runs the CLI; returns the exit code (0 ok, 1 a row or the model failed, 2 bad usage). */
+/** Runs the CLI; returns the exit code (0 ok, 1 a row or the model failed, 2 bad usage; eval: 130 interrupted). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'eval') return runEval(argv.slice(1), io);
   let args: CliArgs;
   try {
     args = parseArgs(argv);

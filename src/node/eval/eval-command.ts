@@ -1,0 +1,173 @@
+// `llm-blender-web eval`: a dataset file ranked row by row with progress, written so that a
+// crash or Ctrl-C loses at most the rows in flight and --resume continues after the last
+// complete row without ranking any row again; then the summary (stderr table, --summary JSON)
+// and the preference pairs (--pairs-out). The pieces are separate for reuse: rows come from
+// eval-input.ts, are ranked by rank-rows.ts, written by results-log.ts, summed by summary.ts.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import type { BadRow, RankRow } from '../../datasets/batch-rows';
+import { isBlenderError } from '../../engine/errors';
+import { createBlender as createNodeBlender, type NodeBlender } from '../create-blender';
+import type { NodeBlenderOptions } from '../node-blender-options';
+import { EVAL_USAGE, UsageError, parseEvalArgs, type EvalArgs } from './eval-args';
+import { countEvalRows, readEvalInput } from './eval-input';
+import { JsonlAppender } from './jsonl-file';
+import { preferencePairs } from './preference-pairs';
+import { createProgress, type ProgressSink } from './progress';
+import { rankRows, type EvalRecord } from './rank-rows';
+import { openResults, openSideFile, type ResumePoint } from './results-log';
+import { SummaryAccumulator, summaryTable } from './summary';
+
+export interface EvalIo {
+  /** Results when there is no --out. */
+  write(text: string): void;
+  /** Progress, messages, the summary table. */
+  error(text: string): void;
+  /** Whether stderr is a terminal (a progress bar) or not (plain lines). */
+  stderrIsTty?: boolean;
+  /** Aborts the run (Ctrl-C): the chunk in flight is dropped, everything before it is kept. */
+  signal?: AbortSignal;
+  createBlender?: (options: NodeBlenderOptions) => Promise<NodeBlender>;
+}
+
+interface Sink {
+  append(values: readonly unknown[]): void;
+  close(): void;
+}
+
+/** Runs the command; returns the exit code (0 ok, 1 the run failed, 2 bad usage, 130 interrupted). */
+export async function runEval(argv: readonly string[], io: EvalIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.error(`${EVAL_USAGE}\n`);
+    return 0;
+  }
+  let args: EvalArgs;
+  try {
+    args = parseEvalArgs(argv);
+    if (!existsSync(args.file) || !statSync(args.file).isFile()) throw new UsageError(`no such file: ${args.file}`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(`${error.message}\n${EVAL_USAGE}\n`);
+    return 2;
+  }
+  const sinks: Sink[] = [];
+  let blender: NodeBlender | undefined;
+  let progress: ProgressSink | undefined;
+  try {
+    const { results, point } = openOutputs(args, io, sinks);
+    if (point.torn !== null) io.error(`eval: dropped a torn last line of ${args.out} (${point.torn.length} characters); its row runs again\n`);
+    if (args.resume) io.error(`eval: resuming ${args.out} after row ${point.lastRow} (${point.done.size} rows done)\n`);
+    const rejects = args.rejects === undefined ? null : keep(sinks, openSideFile(args.rejects, args.resume, point.lastRow));
+    const pairs = args.pairsOut === undefined ? null : keep(sinks, openSideFile(args.pairsOut, args.resume, point.lastRow));
+    const trace = args.trace === undefined ? null : keep(sinks, new JsonlAppender(args.trace, existsSync(args.trace) ? statSync(args.trace).size : null));
+
+    const total = await countEvalRows(args.file, args.limit);
+    blender = await (io.createBlender ?? createNodeBlender)({
+      ranker: args.ranker,
+      dtype: args.dtype,
+      threads: args.threads,
+      batchSize: args.batchSize,
+    });
+    const passesAtStart = await passes(blender);
+    const summary = new SummaryAccumulator(args.strategy);
+    let rowsDone = 0;
+    let pairsRun = 0;
+    progress = createProgress({
+      total,
+      startRows: 0,
+      tty: io.stderrIsTty === true,
+      write: (text) => io.error(text),
+      everySeconds: args.progressEvery,
+    });
+
+    let chunk: RankRow[] = [];
+    let pendingBad: BadRow[] = [];
+    const flush = async () => {
+      const ranked = chunk.length === 0 ? { records: [], failed: [] } : await rankRows(blender!, chunk, { ...args, signal: io.signal });
+      trace?.append(chunk.map((row) => ({ row: row.row })));
+      const bad = [...pendingBad, ...ranked.failed].sort((x, y) => x.row - y.row);
+      rejects?.append(bad.map(rejectLine));
+      const byRow = new Map(chunk.map((row) => [row.row, row]));
+      pairs?.append(ranked.records.flatMap((record) => preferencePairs(byRow.get(record.row)!, record, args.pairs, args.minMargin)));
+      results.append(ranked.records);
+      for (const record of ranked.records) summary.add(byRow.get(record.row)!, record);
+      for (const _ of bad) summary.reject();
+      rowsDone += chunk.length + pendingBad.length;
+      pairsRun = (await passes(blender!)) - passesAtStart;
+      progress!.update(rowsDone, pairsRun);
+      chunk = [];
+      pendingBad = [];
+    };
+
+    for await (const item of readEvalInput(args.file, { limit: args.limit, models: args.models })) {
+      if (io.signal?.aborted) break;
+      const rowNumber = item.kind === 'row' ? item.row.row : item.bad.row;
+      if (rowNumber <= point.lastRow) {
+        // Done in an earlier run: its result (or its reject) is on disk already.
+        const record = item.kind === 'row' ? point.done.get(rowNumber) : undefined;
+        if (record && item.kind === 'row') summary.add(item.row, checkResumed(item.row, record));
+        else summary.reject();
+        rowsDone++;
+        continue;
+      }
+      if (item.kind === 'bad') pendingBad.push(item.bad);
+      else chunk.push(item.row);
+      if (chunk.length >= args.chunk) await flush();
+    }
+    if (!io.signal?.aborted) await flush();
+    progress.stop();
+    progress = undefined;
+    for (const sink of sinks.splice(0)) sink.close();
+    if (io.signal?.aborted) {
+      io.error(`eval: interrupted after row ${rowsDone}; run again with --resume to continue\n`);
+      return 130;
+    }
+    const result = summary.finish(pairsRun);
+    io.error('\n' + summaryTable(result));
+    if (args.summary !== undefined) writeFileSync(args.summary, JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  } catch (error) {
+    progress?.stop();
+    for (const sink of sinks) sink.close();
+    if (io.signal?.aborted || (isBlenderError(error) && error.code === 'ABORTED')) {
+      io.error('eval: interrupted; the rows written so far are kept; run again with --resume to continue\n');
+      return 130;
+    }
+    io.error(`eval: ${isBlenderError(error) ? `${error.code}: ` : ''}${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await blender?.dispose();
+  }
+}
+
+function openOutputs(args: EvalArgs, io: EvalIo, sinks: Sink[]): { results: Sink; point: ResumePoint } {
+  if (args.out === undefined) {
+    const results: Sink = { append: (values) => values.length && io.write(values.map((v) => JSON.stringify(v) + '\n').join('')), close: () => {} };
+    return { results, point: { done: new Map(), lastRow: 0, torn: null } };
+  }
+  const { appender, point } = openResults(args.out, args.resume);
+  return { results: keep(sinks, appender), point };
+}
+
+function keep<T extends Sink>(sinks: Sink[], sink: T): T {
+  sinks.push(sink);
+  return sink;
+}
+
+async function passes(blender: NodeBlender): Promise<number> {
+  return (await blender.info()).ranker?.passes ?? 0;
+}
+
+function rejectLine(bad: BadRow): { row: number; line: number; field: string | null; message: string } {
+  return { row: bad.row, line: bad.line, field: bad.field, message: bad.message };
+}
+
+/** A result found on disk must be of the row the file has there (same models), or resuming mixes runs. */
+function checkResumed(row: RankRow, record: EvalRecord): EvalRecord {
+  if (record.models.join('\u0000') !== row.models.join('\u0000')) {
+    throw new Error(
+      `the results file's row ${row.row} ranks models ${record.models.join(', ')} but the input's row ${row.row} has ${row.models.join(', ')}: ` +
+        'it was written from another file or with other --models; resume with the same input and options',
+    );
+  }
+  return record;
+}
