@@ -8,6 +8,7 @@ import { abortedError, BlenderError } from '../src/engine/errors';
 import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { ComputeProgress, FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/web/backend-choice';
+import { choiceMemory } from '../src/runtime/web/choice-memory';
 import { indexedDbStorage } from '../src/runtime/web/idb-storage';
 import { ModelStore, type ModelLock } from '../src/runtime/web/model-store';
 import { chooseOrtBuild } from '../src/runtime/web/ort-build';
@@ -24,13 +25,17 @@ import { toWireError, type WireMethod } from './wire-error';
 // One download of a model per origin at a time: other tabs wait, then read the cache.
 const locks = (navigator as Navigator & { locks?: LockManager }).locks;
 const modelLock: ModelLock | undefined = locks ? (name, work, signal) => locks.request(name, signal ? { signal } : {}, work) : undefined;
+const storage = indexedDbStorage('llm-blender-web', 'models');
 const store = new ModelStore({
-  storage: indexedDbStorage('llm-blender-web', 'models'),
+  storage,
   fetch: (url, init) => fetch(url, init),
   subtle: crypto.subtle,
   storageManager: navigator.storage,
   lock: modelLock,
 });
+
+// Self-check failures per model and adapter, beside the cache (forgotten with it).
+const memory = choiceMemory(storage);
 
 const wasm = chooseWasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
 
@@ -104,13 +109,13 @@ const workerApi: WorkerApi = {
           ranker = await loadPageRanker(
             runtime.ort,
             store,
-            { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report },
+            { url: options.ranker, device: options.device, dtype: options.dtype, webgpu, onLoad: report, memory },
             options.pairCache,
           );
         }
         if (options.fuser) {
           const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
-          fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad: report });
+          fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad: report, memory });
         }
       } finally {
         // Failed or not, createBlender settles after the last load event was in the page.
@@ -181,8 +186,16 @@ const workerApi: WorkerApi = {
 
   cacheList: () => wire('cacheList', () => store.list()),
   cacheUsage: () => wire('cacheUsage', () => store.usage()),
-  cacheDelete: (model: string) => wire('cacheDelete', () => store.delete(model)),
-  cacheClear: () => wire('cacheClear', () => store.clear()),
+  cacheDelete: (model: string) =>
+    wire('cacheDelete', async () => {
+      await store.delete(model);
+      await memory.forget(model);
+    }),
+  cacheClear: () =>
+    wire('cacheClear', async () => {
+      await store.clear();
+      await memory.forget();
+    }),
 
   async dispose() {
     for (const controller of running.values()) controller.abort();
