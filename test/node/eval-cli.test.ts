@@ -282,7 +282,7 @@ describe('bad rows and options', () => {
     const out = run.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as OutRow & { scores: null });
+      .map((line) => JSON.parse(line) as Omit<OutRow, 'scores'> & { scores: null });
     expect(out).toHaveLength(10);
     for (const row of out) {
       expect(row.scores).toBeNull();
