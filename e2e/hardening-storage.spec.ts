@@ -1,8 +1,9 @@
 // Storage and network faults in Chromium, injected with route interception and code run in
 // the worker before its own: manifests that do not match the files, a server sending wrong
-// bytes, a download that breaks off, a truncated stored chunk, quota exceeded, IndexedDB
-// unavailable, and two tabs loading one model. model-cache.spec.ts covers the clean path
-// and a flipped byte in a stored chunk.
+// bytes, a download that breaks off, a truncated stored file, quota exceeded, no storage at
+// all (private mode), and two tabs loading one model. The store is OPFS here (Chromium has
+// it); model-cache.spec.ts covers the clean path and a flipped byte in a stored file,
+// opfs-store.spec.ts the IndexedDB fallback and resuming from disk.
 //
 // The steps share one page (each model load compiles ORT's wasm in a new worker, seconds
 // of CPU): each sets up its fault, loads, and leaves the cache as the next step expects.
@@ -75,8 +76,12 @@ function loadAndRank() {
   }, RANKER);
 }
 
+/** Model files in either store: IndexedDB's chunk and file keys, OPFS's files and records (not its manifests). */
 const storedModelKeys = () =>
-  page.evaluate(() => window.hardening.storedKeys()).then((keys) => keys.filter((key) => key.startsWith('chunk|') || key.startsWith('file|')));
+  page.evaluate(async () => [
+    ...(await window.hardening.storedKeys()).filter((key) => key.startsWith('chunk|') || key.startsWith('file|')),
+    ...(await window.hardening.opfsFiles()).map((file) => file.name).filter((name) => name.includes('~')),
+  ]);
 
 /** Serves the manifest with `edit` applied, for the next load only. */
 async function editManifestOnce(edit: (manifest: { files: Array<{ path: string; bytes: number; sha256: string }> }) => void) {
@@ -132,8 +137,8 @@ test('a download that breaks off resumes with a Range request, and the file is s
   scores = result.scores;
 });
 
-test('a truncated stored chunk is never served: detected, downloaded again, same scores', async () => {
-  await page.evaluate((file) => window.hardening.truncateStoredChunk(file), WEIGHTS_FILE);
+test('a truncated stored file is never served: detected, downloaded again, same scores', async () => {
+  await page.evaluate((file) => window.hardening.truncateOpfsFile(file), WEIGHTS_FILE);
   requests.length = 0;
   const result = await loadAndRank();
   expect(result.events).toContainEqual(expect.objectContaining({ status: 'corrupt', file: WEIGHTS_FILE }));
@@ -141,33 +146,56 @@ test('a truncated stored chunk is never served: detected, downloaded again, same
   expect(modelFileRequests(requests, RANKER)).toEqual([WEIGHTS]);
   expect(result.scores).toEqual(scores);
   expect(await page.evaluate(() => window.hardening.unsoundStoredFiles())).toEqual([]);
+  expect(await page.evaluate(() => window.hardening.unsoundOpfsFiles())).toEqual([]);
 });
 
 test('quota exceeded while storing: the model loads, uncached, and says so', async () => {
   await page.evaluate(() => window.hardening.clearCache());
-  // Every chunk write fails as on a full disk.
+  // The disk fills up mid-file: a model file's first 4 KiB land, the write past them fails
+  // (OPFS; the weights are larger, small files fit); every chunk write fails (IndexedDB, were it used).
   prelude = `const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (value, key) {
       if (String(key).startsWith('chunk|')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.call(this, value, key);
+    };
+    const names = new WeakMap();
+    const create = FileSystemFileHandle.prototype.createSyncAccessHandle;
+    FileSystemFileHandle.prototype.createSyncAccessHandle = async function (...args) {
+      const handle = await create.apply(this, args);
+      names.set(handle, this.name);
+      return handle;
+    };
+    const write = FileSystemSyncAccessHandle.prototype.write;
+    FileSystemSyncAccessHandle.prototype.write = function (buffer, options) {
+      const name = names.get(this) ?? '';
+      const at = options?.at ?? 0;
+      if (name.includes('~') && !name.endsWith('.done') && at + buffer.byteLength > 4096) {
+        if (at < 4096) write.call(this, buffer.subarray(0, 4096 - at), options);
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return write.call(this, buffer, options);
     };`;
   const result = await loadAndRank();
   prelude = '';
   expect(result.error).toBeUndefined();
   expect(result.scores).toEqual(scores);
-  expect(result.events).toContainEqual(expect.objectContaining({ status: 'not-cached', reason: 'storage quota exceeded' }));
-  expect(await storedModelKeys()).toEqual([]);
+  expect(result.events).toContainEqual(expect.objectContaining({ status: 'not-cached', file: WEIGHTS_FILE, reason: 'storage quota exceeded' }));
+  // Nothing of the weights is left, and whatever small file fit in one write is whole.
+  expect((await storedModelKeys()).filter((key) => key.includes(WEIGHTS_FILE))).toEqual([]);
+  expect(await page.evaluate(() => window.hardening.unsoundOpfsFiles())).toEqual([]);
+  await page.evaluate(() => window.hardening.clearCache());
 });
 
-test('IndexedDB unavailable (private mode): the model loads from the network, uncached, with a clear reason', async () => {
-  prelude = `indexedDB.open = () => { throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError'); };`;
+test('no storage at all (private mode: neither OPFS nor IndexedDB): the model loads from the network, uncached, with a clear reason', async () => {
+  prelude = `indexedDB.open = () => { throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError'); };
+    StorageManager.prototype.getDirectory = () => Promise.reject(new DOMException('Security error when calling GetDirectory', 'SecurityError'));`;
   const result = await loadAndRank();
   prelude = '';
   expect(result.error).toBeUndefined();
   expect(result.scores).toEqual(scores);
   const notCached = result.events.filter((event) => event.status === 'not-cached');
   expect(notCached.length).toBeGreaterThan(0);
-  for (const event of notCached) expect(event.reason).toMatch(/IndexedDB is unavailable/);
+  for (const event of notCached) expect(event.reason).toMatch(/^no model cache: the Origin Private File System is unavailable: .*IndexedDB is unavailable/);
   expect(result.cache).toEqual({ models: -1, code: 'STORAGE_UNAVAILABLE' });
 });
 
@@ -185,7 +213,7 @@ test('two tabs loading the same model at once: each file downloads once, both wo
           ranker: model,
           device: 'wasm',
           onProgress: (event) => {
-            if (event.stage === 'cache' && event.status === 'hit') hits.push(event.file);
+            if (event.stage === 'cache' && event.status === 'hit') hits.push(`${event.file}@${event.store}`);
           },
         });
         const result = await blender.rank(['question'], [['an answer', 'another answer', 'a third']], { returnScores: true });
@@ -201,4 +229,5 @@ test('two tabs loading the same model at once: each file downloads once, both wo
   expect(files.length).toBe(new Set(files).size);
   // Whichever tab waited read the other's files from the cache.
   expect([...a!.hits, ...b!.hits].length).toBeGreaterThan(0);
+  expect([...a!.hits, ...b!.hits].every((hit) => hit.endsWith('@opfs'))).toBe(true);
 });

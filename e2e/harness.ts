@@ -1,12 +1,14 @@
 // A bare page for browser tests: exposes the public browser API and a few probes of the
-// worker's IndexedDB cache (the tests corrupt it on purpose) on `window.harness`.
+// worker's caches, IndexedDB and OPFS (the tests corrupt them on purpose), on `window.harness`.
 import { createStore, entries, set } from 'idb-keyval';
 import * as api from '../src/client/index';
+import { opfsProbes } from './opfs-probes';
 
 const cacheDb = () => createStore('llm-blender-web', 'models');
 
 const harness = {
   api,
+  ...opfsProbes,
   /** Flips one byte of the first stored chunk whose key contains `fileFragment`. */
   async corruptStoredChunk(fileFragment: string): Promise<string> {
     const store = cacheDb();

@@ -1,6 +1,7 @@
-// The model store in a real browser: download once, verify, cache in IndexedDB, repair; and
-// the cache opened on its own in the page (openModelCache). Backend-independent, so it runs
-// in the WASM project only.
+// The model store in a real browser: download once, verify, cache (in the Origin Private File
+// System, where Chromium has it), repair; and the cache opened on its own in the page
+// (openModelCache). Backend-independent, so it runs in the WASM project only. The IndexedDB
+// fallback and the move of older IndexedDB caches: opfs-store.spec.ts.
 import { expect, test, type Page } from '@playwright/test';
 import { MODEL, modelFileRequests, openHarness } from './harness-helpers';
 
@@ -25,7 +26,13 @@ test('a cold load downloads and caches the model; a reload fetches no model file
   const fetched = modelFileRequests(requests);
   expect(fetched).toContain(`${MODEL}/${first.info.ranker!.files[0]}`);
   expect(fetched).toContain(`${MODEL}/tokenizer.json`);
-  expect(await page.evaluate(() => window.harness.storedKeys())).toContainEqual(expect.stringMatching(/^chunk\|/));
+  expect(first.info.modelStore.kind).toBe('opfs');
+  const stored = (await page.evaluate(() => window.harness.opfsFiles())).map((file) => file.name);
+  // Each file and its record, written once the download's sha256 matched.
+  for (const file of [first.info.ranker!.files[0]!, 'tokenizer.json']) {
+    expect(stored.filter((name) => name.startsWith(`${file}~`)).map((name) => name.slice(file.length + 65))).toEqual(['', '.done']);
+  }
+  expect(await page.evaluate(() => window.harness.storedKeys())).not.toContainEqual(expect.stringMatching(/^chunk\|/));
 
   requests.length = 0;
   await page.reload();
@@ -46,7 +53,7 @@ test('a cold load downloads and caches the model; a reload fetches no model file
   expect(second.ranks).toEqual(first.ranks);
 });
 
-test('a corrupted stored chunk is detected, that file is downloaded again, and the model works', async ({ page, context }) => {
+test('a corrupted stored file is detected, that file is downloaded again, and the model works', async ({ page, context }) => {
   await openHarness(page);
   const file = await page.evaluate(async (model) => {
     const blender = await window.harness.api.createBlender({ ranker: model });
@@ -54,7 +61,7 @@ test('a corrupted stored chunk is detected, that file is downloaded again, and t
     await blender.dispose();
     return ranker!.files[0]!;
   }, MODEL);
-  await page.evaluate((name) => window.harness.corruptStoredChunk(name), file);
+  await page.evaluate((name) => window.harness.corruptOpfsFile(name), file);
 
   const requests: string[] = [];
   context.on('request', (request) => requests.push(new URL(request.url()).pathname));
@@ -97,7 +104,8 @@ test('openModelCache in the page lists, measures and deletes a stored model, wit
   });
   const absolute = new URL(MODEL, page.url()).href;
   expect(stored.list.map((cached) => cached.model)).toEqual([absolute]);
-  expect(stored.list[0]!.files).toContainEqual(expect.objectContaining({ path: 'tokenizer.json' }));
+  expect(stored.list[0]!.files).toContainEqual(expect.objectContaining({ path: 'tokenizer.json', store: 'opfs' }));
+  expect(stored.usage.byStore.opfs).toBe(stored.usage.bytes);
   expect(stored.usage.bytes).toBeGreaterThan(0);
   expect(stored.usage.bytes).toBe(stored.list[0]!.bytes);
   expect(stored.usage.originUsage).toBeGreaterThan(0);
@@ -109,12 +117,19 @@ test('openModelCache in the page lists, measures and deletes a stored model, wit
       (error: { code: string; argument?: string }) => ({ code: error.code, argument: error.argument }),
     );
     await cache.delete(model); // relative to the page, as createBlender takes it
-    return { refused, list: await cache.list(), bytes: (await cache.usage()).bytes, keys: await window.harness.storedKeys() };
+    return {
+      refused,
+      list: await cache.list(),
+      bytes: (await cache.usage()).bytes,
+      keys: await window.harness.storedKeys(),
+      opfs: await window.harness.opfsFiles(),
+    };
   }, MODEL);
   expect(deleted.refused).toEqual({ code: 'INVALID_ARGUMENT', argument: 'model' });
   expect(deleted.list).toEqual([]);
   expect(deleted.bytes).toBe(0);
   expect(deleted.keys.filter((key) => /^(file|chunk|manifest)\|/.test(key))).toEqual([]);
+  expect(deleted.opfs).toEqual([]);
   expect(workers).toEqual([]);
 
   const requests: string[] = [];
@@ -183,6 +198,7 @@ test('openModelCache().delete waits for a blender downloading that model, then d
   const left = await page.evaluate(async () => ({
     list: await window.harness.api.openModelCache().list(),
     keys: (await window.harness.storedKeys()).filter((key) => /^(file|chunk|manifest)\|/.test(key)),
+    opfs: await window.harness.opfsFiles(),
   }));
-  expect(left).toEqual({ list: [], keys: [] });
+  expect(left).toEqual({ list: [], keys: [], opfs: [] });
 });

@@ -11,6 +11,7 @@ import { adapterName } from '../src/runtime/web/backend-choice';
 import { choiceMemory } from '../src/runtime/web/choice-memory';
 import { indexedDbStorage } from '../src/runtime/web/idb-storage';
 import { ModelStore, type ModelLock } from '../src/runtime/web/model-store';
+import { opfsRootOf } from '../src/runtime/web/opfs-handles';
 import { chooseOrtBuild } from '../src/runtime/web/ort-build';
 import { loadOrt, type LoadedOrt } from '../src/runtime/web/ort-web';
 // Types only: these modules import transformers.js, which must not load before loadOrt()
@@ -28,6 +29,8 @@ const modelLock: ModelLock | undefined = locks ? (name, work, signal) => locks.r
 const storage = indexedDbStorage('llm-blender-web', 'models');
 const store = new ModelStore({
   storage,
+  // Model files go to the Origin Private File System where it works here (probed once), else IndexedDB.
+  opfs: opfsRootOf(navigator.storage),
   fetch: (url, init) => fetch(url, init),
   subtle: crypto.subtle,
   storageManager: navigator.storage,
@@ -178,6 +181,7 @@ const workerApi: WorkerApi = {
         ortBuild: build,
         ortWasmUrl: new URL(wasmUrl, self.location.href).href,
         workerUrl: self.location.href,
+        modelStore: await store.chosenStore(),
         ranker: loaded,
         fuser: fuser?.info() ?? null,
       };

@@ -19,7 +19,7 @@ export type { WebGpuProbe, WebGpuAdapterInfo } from '../runtime/web/webgpu-probe
 export type { WasmThreads } from '../runtime/web/wasm-threads';
 export type { OrtBuild } from '../runtime/web/ort-build';
 export type { PageDevice } from '../runtime/web/backend-choice';
-export type { CachedModel, StoreEvent, StoreUsage } from '../runtime/web/model-store';
+export type { CachedFile, CachedModel, ModelStoreChoice, StoreEvent, StoreKind, StoreUsage } from '../runtime/web/model-store';
 export { openModelCache, type ModelCache } from './model-cache';
 
 export async function createBlender(options: BrowserBlenderOptions = {}): Promise<BrowserBlender> {

@@ -1,14 +1,18 @@
 /**
  * The model cache on its own, for pages: lists, measures and deletes the models that the
- * blenders of this origin stored in IndexedDB, from the page's thread, without creating a
- * blender or a worker (a settings page, a "free up space" button).
+ * blenders of this origin stored (in the Origin Private File System, or in IndexedDB where
+ * OPFS is missing or older versions stored them), from the page's thread, without creating
+ * a blender or a worker (a settings page, a "free up space" button).
  */
 import { BlenderError } from '../engine/errors';
-import { ChunkedCache, type CachedModel, type KeyValueStorage, type ModelLock, type StorageManagerLike, type StoreUsage } from '../runtime/web/chunked-cache';
+import { ChunkedCache, type KeyValueStorage, type ModelLock, type StorageManagerLike } from '../runtime/web/chunked-cache';
 import { indexedDbStorage } from '../runtime/web/idb-storage';
+import { opfsRootOf, type OpfsRootSource } from '../runtime/web/opfs-handles';
+import { OpfsStore } from '../runtime/web/opfs-store';
+import { StoreCatalog, type CachedModel, type StoreUsage } from '../runtime/web/store-catalog';
 import { resolveModelUrl } from './create-options';
 
-/** The model cache in IndexedDB, shared by every blender of this origin. */
+/** The model cache (OPFS and IndexedDB), shared by every blender of this origin. */
 export interface ModelCache {
   list(): Promise<CachedModel[]>;
   delete(model: string): Promise<void>;
@@ -18,6 +22,10 @@ export interface ModelCache {
 
 export interface ModelCacheDeps {
   storage: KeyValueStorage;
+  /** The OPFS root; absent where the browser has none. */
+  opfs?: OpfsRootSource | undefined;
+  /** Hashes model URLs into OPFS directory names (as the worker's store does). */
+  subtle?: SubtleCrypto | undefined;
   storageManager?: StorageManagerLike | undefined;
   /** The per-model lock the blenders' workers take while downloading (navigator.locks). */
   lock?: ModelLock | undefined;
@@ -29,13 +37,15 @@ export interface ModelCacheDeps {
  * The model cache every blender of this origin shares, opened in the page's own thread: no
  * blender or worker is created. `delete(model)` waits while another tab or worker is
  * downloading that model, so it never leaves half a model behind; `clear()` does the same
- * for each model. Where IndexedDB is unavailable (private browsing, storage blocked), every
- * method rejects with `STORAGE_UNAVAILABLE`.
+ * for each model. Both stores are covered; where neither can be opened (private browsing,
+ * storage blocked), every method rejects with `STORAGE_UNAVAILABLE`.
  */
 export function openModelCache(): ModelCache {
   return modelCacheOver({
     // The database the blender's worker stores models in (workers/blender.worker.ts).
     storage: indexedDbStorage('llm-blender-web', 'models'),
+    opfs: opfsRootOf(globalThis.navigator?.storage),
+    subtle: globalThis.crypto?.subtle,
     storageManager: globalThis.navigator?.storage,
     lock: webModelLock(),
     baseUrl: globalThis.location?.href,
@@ -44,7 +54,9 @@ export function openModelCache(): ModelCache {
 
 /** The model cache over injected storage, lock and base URL (Node tests use fakes). */
 export function modelCacheOver(deps: ModelCacheDeps): ModelCache {
-  const cache = new ChunkedCache(deps.storage, { storageManager: deps.storageManager, lock: deps.lock });
+  const indexeddb = new ChunkedCache(deps.storage, { storageManager: deps.storageManager, lock: deps.lock });
+  const opfs = deps.opfs && deps.subtle ? new OpfsStore({ root: deps.opfs, subtle: deps.subtle, storageManager: deps.storageManager, lock: deps.lock }) : null;
+  const cache = new StoreCatalog({ opfs, indexeddb }, deps.storageManager);
   return {
     list: () => cache.list(),
     usage: () => cache.usage(),

@@ -19,7 +19,7 @@ import type {
 import type { DtypeOption } from '../runtime/common/dtypes';
 import type { PageDevice } from '../runtime/web/backend-choice';
 import type { LoadEvent, PageModelInfo } from '../runtime/web/load-events';
-import type { CachedModel, StoreUsage } from '../runtime/web/model-store';
+import type { CachedModel, ModelStoreChoice, StoreUsage } from '../runtime/web/model-store';
 import type { RuntimeInfo } from '../runtime/web/runtime-info';
 
 type Inputs = readonly string[];
@@ -80,6 +80,8 @@ export interface WireCreateOptions {
 }
 
 export interface BrowserInfo extends RuntimeInfo {
+  /** Where this blender caches model files (OPFS, IndexedDB, or nowhere), and why there. */
+  modelStore: ModelStoreChoice;
   ranker: PageModelInfo | null;
   fuser: PageModelInfo | null;
 }

@@ -32,16 +32,16 @@ export interface StorageManagerLike {
  */
 export type ModelLock = <T>(name: string, work: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
-export interface CachedModel {
+/** A model as one store holds it (store-catalog.ts merges the stores' lists). */
+export interface StoredModel {
   model: string;
   files: Array<{ path: string; bytes: number; sha256: string }>;
   bytes: number;
 }
 
-export interface StoreUsage {
-  /** Bytes of model files this store holds. */
+/** Bytes of model files this store holds, and the origin's usage and quota as the browser reports them. */
+export interface StoredBytes {
   bytes: number;
-  /** The origin's usage and quota as the browser reports them (undefined where unknown). */
   originUsage: number | undefined;
   quota: number | undefined;
 }
@@ -158,8 +158,8 @@ export class ChunkedCache {
     for (const key of meta.chunkKeys) await this.storage.del(key).catch(() => undefined);
   }
 
-  async list(): Promise<CachedModel[]> {
-    const models = new Map<string, CachedModel>();
+  async list(): Promise<StoredModel[]> {
+    const models = new Map<string, StoredModel>();
     for (const meta of await this.allMeta()) {
       const model = models.get(meta.model) ?? { model: meta.model, files: [], bytes: 0 };
       model.files.push({ path: meta.path, bytes: meta.bytes, sha256: meta.sha256 });
@@ -169,7 +169,7 @@ export class ChunkedCache {
     return [...models.values()].sort((a, b) => a.model.localeCompare(b.model));
   }
 
-  async usage(): Promise<StoreUsage> {
+  async usage(): Promise<StoredBytes> {
     const bytes = (await this.allMeta()).reduce((sum, meta) => sum + meta.bytes, 0);
     const estimate = await this.options.storageManager?.estimate().catch(() => undefined);
     return { bytes, originUsage: estimate?.usage, quota: estimate?.quota };

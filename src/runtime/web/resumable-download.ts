@@ -1,11 +1,15 @@
 /**
  * One model file from the network, verified against its manifest entry before anyone sees
- * it. A download that fails on the way (network error, 5xx, a stream cut short) is tried
- * again with exponential backoff; what arrived before the failure is kept and only the rest
- * is asked for with a Range request, unless the server answers with the whole file again.
+ * it (sha256, hashed as the bytes arrive). A download that fails on the way (network error,
+ * 5xx, a stream cut short) is tried again with exponential backoff; what arrived before the
+ * failure is kept and only the rest is asked for with a Range request, unless the server
+ * answers with the whole file again. With a {@link DownloadTarget} (a file on disk) every
+ * chunk is also written there as it arrives, and a download starts from what the target
+ * already holds; if those bytes turn out wrong, the file is downloaded once more from byte 0.
  */
 import { abortedError, BlenderError } from '../../engine/errors';
-import { describeError, joinUrl, sha256Hex, signalInit, type ManifestFile, type ModelFetch } from './manifest';
+import { sha256Incremental, type IncrementalHash } from './file-checksum';
+import { describeError, joinUrl, signalInit, type ManifestFile, type ModelFetch } from './manifest';
 
 export interface RetryPolicy {
   /** Tries per file in all, the first included. */
@@ -46,14 +50,27 @@ export interface OverallProgress {
   total: number;
 }
 
+/**
+ * Where a download's bytes are kept as they arrive (a partial file in OPFS), and what an
+ * earlier download left there. Its methods never throw: a target that fails stops keeping
+ * bytes and says so when it is committed.
+ */
+export interface DownloadTarget {
+  /** Copies the bytes already held (from byte 0) into `into`; returns how many. */
+  resume(into: Uint8Array): number;
+  write(chunk: Uint8Array, at: number): void;
+  /** Everything held so far is dropped: the download starts again from byte 0. */
+  restart(): void;
+}
+
 export interface DownloadOptions {
   signal?: AbortSignal;
   onEvent?: (event: DownloadEvent) => void;
+  target?: DownloadTarget | undefined;
 }
 
 export interface DownloaderDeps {
   fetch: ModelFetch;
-  subtle: SubtleCrypto;
   retry?: Partial<RetryPolicy>;
   /** Waits between tries (tests replace it); rejects when `signal` fires. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -66,6 +83,8 @@ const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 interface Received {
   bytes: Uint8Array;
   loaded: number;
+  hash: IncrementalHash;
+  target: DownloadTarget | undefined;
 }
 
 export class ResumableDownloader {
@@ -80,11 +99,45 @@ export class ResumableDownloader {
   /** The verified bytes of `entry`; `overall` is shared by the files of one load. */
   async download(model: string, entry: ManifestFile, overall: OverallProgress, options: DownloadOptions = {}): Promise<Uint8Array> {
     const url = joinUrl(model, entry.path);
-    const received: Received = { bytes: new Uint8Array(entry.bytes), loaded: 0 };
-    for (let attempt = 1; ; attempt++) {
+    const { target } = options;
+    const received: Received = { bytes: new Uint8Array(entry.bytes), loaded: 0, hash: await sha256Incremental(), target };
+    const resumedFromDisk = target ? target.resume(received.bytes) : 0;
+    if (resumedFromDisk > 0) {
+      received.loaded = resumedFromDisk;
+      received.hash.update(received.bytes.subarray(0, resumedFromDisk));
+      overall.loaded += resumedFromDisk;
+      // Progress starts where the earlier download left off.
+      options.onEvent?.({
+        stage: 'download',
+        model,
+        file: entry.path,
+        loaded: resumedFromDisk,
+        total: entry.bytes,
+        overallLoaded: overall.loaded,
+        overallTotal: overall.total,
+      });
+    }
+    await this.fetchRest(model, entry, received, overall, options);
+    let digest = received.hash.digest();
+    if (digest !== entry.sha256 && resumedFromDisk > 0) {
+      // The bytes kept on disk may be what is wrong (a torn write): once more, all from the network.
+      restart(received, overall);
+      await this.fetchRest(model, entry, received, overall, options);
+      digest = received.hash.digest();
+    }
+    if (digest !== entry.sha256) {
+      throw new BlenderError('INTEGRITY_MISMATCH', `${url} has sha256 ${digest}, its manifest lists ${entry.sha256}; nothing was stored`, 'model');
+    }
+    return received.bytes;
+  }
+
+  /** Fetches what `received` lacks, trying again with backoff; nothing when it is complete. */
+  private async fetchRest(model: string, entry: ManifestFile, received: Received, overall: OverallProgress, options: DownloadOptions): Promise<void> {
+    const url = joinUrl(model, entry.path);
+    for (let attempt = 1; received.loaded < entry.bytes || received.loaded === 0; attempt++) {
       try {
         await this.fetchInto(model, entry, received, overall, options);
-        break;
+        return;
       } catch (error) {
         if (options.signal?.aborted) throw abortedError(options.signal, 'load');
         if (!(error instanceof TransientFailure)) throw error;
@@ -103,11 +156,6 @@ export class ResumableDownloader {
         });
       }
     }
-    const digest = await sha256Hex(this.deps.subtle, received.bytes);
-    if (digest !== entry.sha256) {
-      throw new BlenderError('INTEGRITY_MISMATCH', `${url} has sha256 ${digest}, its manifest lists ${entry.sha256}; nothing was stored`, 'model');
-    }
-    return received.bytes;
   }
 
   /** One try: fetches the file (or its rest, from `received.loaded`) into `received`. */
@@ -135,8 +183,7 @@ export class ResumableDownloader {
     if (resumeFrom > 0 && (response.status !== 206 || contentRangeStart(response) !== resumeFrom)) {
       // The server sent the whole file (no Range support) or a range we did not ask for:
       // start over from its first byte.
-      overall.loaded -= received.loaded;
-      received.loaded = 0;
+      restart(received, overall);
       if (response.status === 206) {
         await response.body?.cancel().catch(() => undefined);
         throw new TransientFailure(`the server answered the range request with ${response.headers.get('content-range')}`);
@@ -190,11 +237,21 @@ export class ResumableDownloader {
         throw new BlenderError('INTEGRITY_MISMATCH', `${url} is larger than the ${entry.bytes} bytes its manifest lists; nothing was stored`, 'model');
       }
       received.bytes.set(value, received.loaded);
+      received.hash.update(value);
+      received.target?.write(value, received.loaded);
       received.loaded += value.byteLength;
       overall.loaded += value.byteLength;
       report();
     }
   }
+}
+
+/** Drops what was received: the file is fetched again from its first byte. */
+function restart(received: Received, overall: OverallProgress): void {
+  overall.loaded -= received.loaded;
+  received.loaded = 0;
+  received.hash.reset();
+  received.target?.restart();
 }
 
 /** A failure that another try may not repeat (network error, 5xx, a broken stream). */
