@@ -4,12 +4,37 @@
 import { el } from './dom';
 import { shorten } from './format';
 
-/** Background for a logit on a diverging blue-white-red scale, saturating at ±limit. */
+// WCAG 2.1 AA: cell text needs a 4.5:1 contrast with its background. White text works on
+// backgrounds of relative luminance <= WHITE_TEXT_MAX, the page's dark text (#1b1f24) on
+// those >= DARK_TEXT_MIN; in between neither does, so such shades are darkened until white fits.
+const WHITE_TEXT_MAX = 1.05 / 4.5 - 0.05;
+const DARK_TEXT_MIN = 4.5 * (luminance(0x1b, 0x1f, 0x24) + 0.05) - 0.05;
+
+/** Background for a logit on a diverging blue-white-red scale, saturating at ±limit; `dark`: white text. */
 export function heatColour(value: number, limit: number): { background: string; dark: boolean } {
   const t = Math.max(-1, Math.min(1, value / (limit || 1)));
   const hue = t >= 0 ? 215 : 0;
-  const lightness = Math.round(97 - 50 * Math.abs(t));
-  return { background: `hsl(${hue} 75% ${lightness}%)`, dark: lightness < 62 };
+  let lightness = Math.round(97 - 50 * Math.abs(t));
+  if (hslLuminance(hue, 75, lightness) >= DARK_TEXT_MIN) return { background: `hsl(${hue} 75% ${lightness}%)`, dark: false };
+  while (hslLuminance(hue, 75, lightness) > WHITE_TEXT_MAX) lightness -= 1;
+  return { background: `hsl(${hue} 75% ${lightness}%)`, dark: true };
+}
+
+/** WCAG relative luminance of an sRGB colour (channels 0-255). */
+function luminance(r: number, g: number, b: number): number {
+  const linear = (c: number) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/** Relative luminance of hsl(hue, saturation%, lightness%) as the browser renders it (CSS Color 4's conversion, 8-bit channels). */
+function hslLuminance(hue: number, saturation: number, lightness: number): number {
+  const s = saturation / 100;
+  const l = lightness / 100;
+  const channel = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    return Math.round(255 * (l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return luminance(channel(0), channel(8), channel(4));
 }
 
 /** Renders the matrix; null values are pending cells (same size, so nothing moves when they fill). */
