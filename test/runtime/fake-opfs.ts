@@ -15,6 +15,8 @@ interface FakeFile {
 
 export interface FakeOpfs {
   root: () => Promise<OpfsDirectoryHandle>;
+  /** The same files as the page's thread sees them: no sync access handles. */
+  pageRoot: () => Promise<OpfsDirectoryHandle>;
   /** Every file under the root, by path ('a/b/c'), with its bytes. */
   files(): Map<string, Uint8Array>;
   /** Replaces a file's bytes (to damage a stored copy). */
@@ -26,11 +28,12 @@ export interface FakeOpfs {
 const notFound = (name: string) => new DOMException(`${name} was not found`, 'NotFoundError');
 
 export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
-  const withSync = options.syncHandles ?? true;
+  const workerSync = options.syncHandles ?? true;
   const tree = new Map<string, FakeFile | 'dir'>([['', 'dir']]);
   const state: FakeOpfs = {
     quota: Number.POSITIVE_INFINITY,
-    root: async () => directory(''),
+    root: async () => directory('', workerSync),
+    pageRoot: async () => directory('', false),
     files: () => new Map([...tree].flatMap(([path, entry]) => (entry === 'dir' ? [] : [[path, entry.bytes.slice()] as const]))),
     setFile: (path, bytes) => {
       const file = tree.get(path);
@@ -89,7 +92,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
     };
   }
 
-  function fileHandle(path: string, name: string): OpfsFileHandle {
+  function fileHandle(path: string, name: string, withSync: boolean): OpfsFileHandle {
     const get = () => {
       const file = tree.get(path);
       if (!file || file === 'dir') throw notFound(name);
@@ -130,7 +133,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
     return handle;
   }
 
-  function directory(path: string): OpfsDirectoryHandle {
+  function directory(path: string, withSync: boolean): OpfsDirectoryHandle {
     const name = path.split('/').at(-1) ?? '';
     return {
       kind: 'directory',
@@ -138,11 +141,11 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
       async getDirectoryHandle(child, { create = false } = {}) {
         const at = join(path, child);
         const entry = tree.get(at);
-        if (entry === 'dir') return directory(at);
+        if (entry === 'dir') return directory(at, withSync);
         if (entry) throw new DOMException(`${child} is a file`, 'TypeMismatchError');
         if (!create) throw notFound(child);
         tree.set(at, 'dir');
-        return directory(at);
+        return directory(at, withSync);
       },
       async getFileHandle(child, { create = false } = {}) {
         const at = join(path, child);
@@ -152,7 +155,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
           if (!create) throw notFound(child);
           tree.set(at, { bytes: new Uint8Array(0), writers: 0, readers: 0 });
         }
-        return fileHandle(at, child);
+        return fileHandle(at, child, withSync);
       },
       async removeEntry(child, { recursive = false } = {}) {
         const at = join(path, child);
@@ -172,7 +175,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
           const entry = tree.get(at);
           if (!entry) continue;
           const childName = at.split('/').at(-1)!;
-          yield entry === 'dir' ? directory(at) : fileHandle(at, childName);
+          yield entry === 'dir' ? directory(at, withSync) : fileHandle(at, childName, withSync);
         }
       },
     };

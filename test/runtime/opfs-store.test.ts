@@ -279,10 +279,8 @@ describe('OPFS model store', () => {
     await make().files(MODEL, [WEIGHTS, 'tokenizer.json']);
     await new ModelStore({ storage, fetch: async (url, init) => otherServer.fetch(url.replace(OTHER, MODEL), init), subtle }).file(OTHER, WEIGHTS);
 
-    const pageOpfs = fakeOpfs({ syncHandles: false });
-    void pageOpfs;
     const { lock } = fakeLocks();
-    const page = modelCacheOver({ storage, opfs: opfs.root, subtle, lock, baseUrl: undefined });
+    const page = modelCacheOver({ storage, opfs: opfs.pageRoot, subtle, lock, baseUrl: undefined });
     for (const cache of [make(), page]) {
       const listed = await cache.list();
       expect(listed.map((model) => model.model).sort()).toEqual([MODEL, OTHER]);
