@@ -9,6 +9,7 @@ import { rankAndFuse } from '../src/engine/rank-and-fuse';
 import type { ComputeProgress, FuseOptions, RankAndFuseOptions, Ranker } from '../src/engine/types';
 import { adapterName } from '../src/runtime/web/backend-choice';
 import { choiceMemory } from '../src/runtime/web/choice-memory';
+import { DeviceLossWatch, reloadedAfterLoss } from '../src/runtime/web/device-loss';
 import { indexedDbStorage } from '../src/runtime/web/idb-storage';
 import { ModelStore, type ModelLock } from '../src/runtime/web/model-store';
 import { opfsRootOf } from '../src/runtime/web/opfs-handles';
@@ -48,6 +49,42 @@ let runtime: LoadedOrt | null = null;
 let ranker: PageRanker | null = null;
 let fuser: PageFuser | null = null;
 const running = new Map<number, AbortController>();
+/** What init() was asked, for a reload after the WebGPU device was lost. */
+let initOptions: WireCreateOptions | null = null;
+// A lost WebGPU device (src/runtime/web/device-loss.ts): running calls reject with DEVICE_LOST
+// at once and stop; the next call reloads the models that ran on it on WASM.
+const deviceLoss = new DeviceLossWatch();
+deviceLoss.onLost((error) => {
+  for (const controller of running.values()) controller.abort(error);
+});
+let reloading: Promise<void> | null = null;
+
+const onWebGpu = () => ranker?.info().backend === 'webgpu' || fuser?.info().backend === 'webgpu';
+
+/** After a device loss: the models that ran on WebGPU again, on WASM (once; a failed reload is retried by the next call). */
+function reloadIfLost(): Promise<void> {
+  const reason = deviceLoss.reason;
+  if (reason === null || !initOptions || !runtime || !webgpu || !onWebGpu()) return Promise.resolve();
+  const [options, ort, probe] = [initOptions, runtime.ort, webgpu];
+  reloading ??= (async () => {
+    const request = { device: 'wasm' as const, dtype: options.dtype, webgpu: probe, onLoad: undefined, memory };
+    if (options.ranker && ranker?.info().backend === 'webgpu') {
+      const { loadPageRanker } = await import('../src/runtime/web/page-ranker');
+      const lost = ranker;
+      ranker = reloadedAfterLoss(await loadPageRanker(ort, store, { url: options.ranker, ...request }, options.pairCache), reason);
+      void lost.release().catch(() => undefined); // its device is gone: releasing may fail or never end
+    }
+    if (options.fuser && fuser?.info().backend === 'webgpu') {
+      const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
+      const lost = fuser;
+      fuser = reloadedAfterLoss(await loadPageFuser(store, { url: options.fuser, ...request }), reason);
+      void lost.release().catch(() => undefined);
+    }
+  })().finally(() => {
+    reloading = null;
+  });
+  return reloading;
+}
 
 async function wire<T>(method: WireMethod, work: () => T | Promise<T>): Promise<WireResult<T>> {
   try {
@@ -120,6 +157,8 @@ const workerApi: WorkerApi = {
           const { loadPageFuser } = await import('../src/runtime/web/page-fuser');
           fuser = await loadPageFuser(store, { url: options.fuser, device: options.device, dtype: options.dtype, webgpu, onLoad: report, memory });
         }
+        initOptions = options;
+        if (onWebGpu()) await deviceLoss.watch(runtime.ort);
       } finally {
         // Failed or not, createBlender settles after the last load event was in the page.
         await deliveries.settled();
@@ -136,6 +175,7 @@ const workerApi: WorkerApi = {
     const onToken = send && listeners.token ? (inputIndex: number, text: string) => send({ kind: 'token', inputIndex, text }) : undefined;
     return wire('call', async () => {
       try {
+        await reloadIfLost();
         // The page keeps the caller's AbortSignal; this one fires on its abort(callId).
         const callOptions =
           options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
@@ -143,15 +183,19 @@ const workerApi: WorkerApi = {
             : options;
         // Shapes are unchecked here: the engines validate their arguments.
         const [inputs, candidates] = args as [string[], string[][]];
-        if (method === 'fuse') return await requireFuser().model.engine.fuse(inputs, candidates, callOptions as FuseOptions);
-        if (method === 'rankAndFuse') {
-          const fusion = requireFuser().model.engine;
-          return await rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
-        }
-        const engine = requireRanker();
-        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `engine` as `this` just below
-        const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
-        return await run.call(engine, ...args, callOptions);
+        const work = (): Promise<unknown> => {
+          if (method === 'fuse') return requireFuser().model.engine.fuse(inputs, candidates, callOptions as FuseOptions);
+          if (method === 'rankAndFuse') {
+            const fusion = requireFuser().model.engine;
+            return rankAndFuse(requireRanker(), fusion, inputs, candidates, callOptions as RankAndFuseOptions);
+          }
+          const engine = requireRanker();
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `engine` as `this` just below
+          const run = engine[method] as (...params: unknown[]) => Promise<unknown>;
+          return run.call(engine, ...args, callOptions);
+        };
+        // On WebGPU, a lost device rejects the call at once (its runs may never come back).
+        return onWebGpu() ? await deviceLoss.race(work()) : await work();
       } finally {
         // Resolved or rejected, the call settles in the page after its last callback ran.
         await deliveries.settled();
