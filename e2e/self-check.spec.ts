@@ -23,7 +23,7 @@ async function serveAltered(page: Page, manifest: Manifest): Promise<void> {
 
 test('the bundled ranker and fuser pass their self-check on this backend', async ({ page }, testInfo) => {
   await openHarness(page);
-  const device = testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm';
+  const device: 'webgpu' | 'wasm' = testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm';
   const info = await page.evaluate(async (device) => {
     const blender = await window.harness.api.createBlender({ ranker: '/models/tiny-pairrm', fuser: '/models/tiny-fuser', device });
     const result = await blender.info();
@@ -84,7 +84,7 @@ test('altered probe: every expected logit moved, so an explicit device rejects w
   manifest.probe.logits = manifest.probe.logits.map((logit) => logit + 1);
   await serveAltered(page, manifest);
   await openHarness(page);
-  const device = testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm';
+  const device: 'webgpu' | 'wasm' = testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm';
   const error = await page.evaluate(
     ({ model, device }) =>
       window.harness.api
