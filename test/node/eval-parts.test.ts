@@ -69,8 +69,8 @@ describe('SummaryAccumulator', () => {
     // Row 2: x and y tie first; pick x (first); metric m: x 0.2, y 0.8, z 0.8 -> not the best.
     summary.add(row([{ m: 0.2 }, { m: 0.8 }, { m: 0.8 }], [{ a: 'x', b: 'y', verdict: 'B is better' }]), record([1, 1, 3]));
     summary.reject();
-    const result = summary.finish(12);
-    expect(result).toMatchObject({ strategy: 'full', rows: 2, rejected: 1, pairsRun: 12 });
+    const result = summary.finish({ pairs: 12, rows: 2, seconds: 4 });
+    expect(result).toMatchObject({ strategy: 'full', rows: 2, rejected: 1, pairsRun: 12, rowsRun: 2, rowsPerSecond: 0.5, pairsPerSecond: 3 });
     expect(result.models).toEqual([
       { model: 'x', rows: 2, wins: 1, winRate: 0.5, meanRank: 1.5 },
       { model: 'y', rows: 2, wins: 2, winRate: 1, meanRank: 1 },
@@ -91,7 +91,7 @@ describe('SummaryAccumulator', () => {
   it('gives no mean rank or correlation for strategies that only find the best', () => {
     const summary = new SummaryAccumulator('bubble');
     summary.add(row([{ m: 1 }, { m: 0 }, { m: 0.5 }]), record([1, 2, 2]));
-    const result = summary.finish(4);
+    const result = summary.finish({ pairs: 4, rows: 1, seconds: 0 });
     expect(result.models[0]).toMatchObject({ wins: 1, meanRank: null });
     expect(result.metrics[0]).toMatchObject({ spearman: null, oracleRate: 1, selected: 1, upperBound: 1 });
     expect(result.judgements).toBeNull();

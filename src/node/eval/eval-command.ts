@@ -16,6 +16,8 @@ import { createProgress, type ProgressSink } from './progress';
 import { rankRows, type EvalRecord } from './rank-rows';
 import { openResults, openSideFile, type ResumePoint } from './results-log';
 import { SummaryAccumulator, summaryTable } from './summary';
+import { isFleetEval } from '../fleet/fleet-args';
+import { runProducer } from '../fleet/producer';
 
 export interface EvalIo {
   /** Results when there is no --out. */
@@ -36,6 +38,7 @@ interface Sink {
 
 /** Runs the command; returns the exit code (0 ok, 1 the run failed, 2 bad usage, 130 interrupted). */
 export async function runEval(argv: readonly string[], io: EvalIo): Promise<number> {
+  if (isFleetEval(argv)) return runProducer(argv, io);
   if (argv.includes('--help') || argv.includes('-h')) {
     io.error(`${EVAL_USAGE}\n`);
     return 0;
@@ -64,13 +67,16 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
     blender = await (io.createBlender ?? createNodeBlender)({
       ranker: args.ranker,
       dtype: args.dtype,
+      ...(args.device !== undefined ? { device: args.device } : {}),
       threads: args.threads,
       batchSize: args.batchSize,
     });
     const passesAtStart = await passes(blender);
     const summary = new SummaryAccumulator(args.strategy);
     let rowsDone = 0;
+    let rowsRun = 0;
     let pairsRun = 0;
+    const started = performance.now();
     progress = createProgress({
       total,
       startRows: 0,
@@ -92,6 +98,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
       for (const record of ranked.records) summary.add(byRow.get(record.row)!, record);
       for (const _ of bad) summary.reject();
       rowsDone += chunk.length + pendingBad.length;
+      rowsRun += chunk.length;
       pairsRun = (await passes(blender!)) - passesAtStart;
       progress!.update(rowsDone, pairsRun);
       chunk = [];
@@ -121,7 +128,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
       io.error(`eval: interrupted after row ${rowsDone}; run again with --resume to continue\n`);
       return 130;
     }
-    const result = summary.finish(pairsRun);
+    const result = summary.finish({ pairs: pairsRun, rows: rowsRun, seconds: (performance.now() - started) / 1000 });
     io.error('\n' + summaryTable(result));
     if (args.summary !== undefined) writeFileSync(args.summary, JSON.stringify(result, null, 2) + '\n');
     return 0;

@@ -51,8 +51,14 @@ export interface EvalSummary {
   strategy: RankStrategy;
   rows: number;
   rejected: number;
-  /** Ordered pairs the ranker ran in this process (resumed rows ran earlier). */
+  /** Ordered pairs the ranker ran in this process (resumed rows ran earlier; pair-cache hits are not runs). */
   pairsRun: number;
+  /** Rows ranked in this process, and the seconds from the loaded model to the last write. */
+  rowsRun: number;
+  seconds: number;
+  /** rowsRun / seconds and pairsRun / seconds. */
+  rowsPerSecond: number;
+  pairsPerSecond: number;
   models: ModelSummary[];
   metrics: MetricSummary[];
   judgements: JudgementSummary | null;
@@ -146,13 +152,18 @@ export class SummaryAccumulator {
     }
   }
 
-  finish(pairsRun: number): EvalSummary {
+  finish(run: { pairs: number; rows: number; seconds: number }): EvalSummary {
     const ordered = strategyOrdersAll(this.strategy);
+    const per = (count: number) => (run.seconds > 0 ? count / run.seconds : 0);
     return {
       strategy: this.strategy,
       rows: this.rows,
       rejected: this.rejected,
-      pairsRun,
+      pairsRun: run.pairs,
+      rowsRun: run.rows,
+      seconds: run.seconds,
+      rowsPerSecond: per(run.rows),
+      pairsPerSecond: per(run.pairs),
       models: [...this.models].map(([model, { rows, wins, rankSum }]) => ({
         model,
         rows,
@@ -182,7 +193,10 @@ export function summaryTable(summary: EvalSummary): string {
     const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
     return [pad(header, widths), ...rows.map((row) => pad(row, widths))].join('\n');
   };
-  const parts = [`eval summary: ${summary.rows} rows ranked (${summary.strategy}), ${summary.rejected} rejected, ${summary.pairsRun} pairs run`];
+  const parts = [
+    `eval summary: ${summary.rows} rows ranked (${summary.strategy}), ${summary.rejected} rejected; this run: ${summary.rowsRun} rows, ` +
+      `${summary.pairsRun} pairs in ${summary.seconds.toFixed(1)} s (${summary.rowsPerSecond.toFixed(1)} rows/s, ${summary.pairsPerSecond.toFixed(1)} pairs/s)`,
+  ];
   parts.push(
     table(
       ['model', 'rows', 'wins', 'win rate', 'mean rank'],
