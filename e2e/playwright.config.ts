@@ -41,6 +41,8 @@ export default defineConfig({
     {
       // WebGPU off: the WASM path is always covered too.
       name: 'wasm',
+      // A lost WebGPU device needs a WebGPU device: that spec runs in the webgpu project only.
+      testIgnore: /device-lost\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--disable-features=WebGPU'] } },
     },
   ],

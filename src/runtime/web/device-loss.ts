@@ -18,8 +18,17 @@ export interface WebGpuEnvLike {
   env: { webgpu: { device?: unknown } };
 }
 
+/**
+ * How long a run that failed on WebGPU waits for the device's `lost` promise before its error
+ * is reported as it is: a destroyed device fails the run in flight first, and settles `lost`
+ * a moment later (measured in Chromium: the run's error comes first). Only failures wait.
+ */
+const LOSS_GRACE_MS = 250;
+
 export class DeviceLossWatch {
   private lostReason: string | null = null;
+  private announceLost: () => void = () => undefined;
+  private readonly lostSettled = new Promise<void>((resolve) => (this.announceLost = resolve));
   /** The calls racing the loss right now (a set, so finished calls leave nothing behind). */
   private readonly waiting = new Set<(error: BlenderError) => void>();
   private readonly listeners: ((error: BlenderError) => void)[] = [];
@@ -38,6 +47,7 @@ export class DeviceLossWatch {
   markLost(reason: string): void {
     if (this.lostReason !== null) return;
     this.lostReason = reason;
+    this.announceLost();
     const error = deviceLostError(reason);
     for (const reject of this.waiting) reject(error);
     this.waiting.clear();
@@ -55,12 +65,22 @@ export class DeviceLossWatch {
     void device?.lost.then((info) => this.markLost([info.reason, info.message].filter(Boolean).join(': ') || 'unknown reason'));
   }
 
-  /** `work`, or DEVICE_LOST as soon as the device is lost while it runs. */
+  /**
+   * `work`, or DEVICE_LOST as soon as the device is lost while it runs; a failure of `work`
+   * that the loss explains (it comes within LOSS_GRACE_MS) is DEVICE_LOST too.
+   */
   race<T>(work: Promise<T>): Promise<T> {
     if (this.lostReason !== null) return Promise.reject(deviceLostError(this.lostReason));
     return new Promise<T>((resolve, reject) => {
       this.waiting.add(reject);
-      work.then(resolve, reject).finally(() => this.waiting.delete(reject));
+      work
+        .then(resolve, async (error: unknown) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([this.lostSettled, new Promise<void>((done) => (timer = setTimeout(done, LOSS_GRACE_MS)))]);
+          clearTimeout(timer);
+          reject(this.lostReason !== null ? deviceLostError(this.lostReason) : error);
+        })
+        .finally(() => this.waiting.delete(reject));
     });
   }
 }
