@@ -13,7 +13,7 @@ const unusedVars = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRes
 export default defineConfig([
   {
     // node_modules/ is ignored by default. Build outputs, served assets, test reports and caches:
-    ignores: ['dist/', 'public/', 'test-results/', 'playwright-report/', '.cache/', 'e2e/consumer-app/dist/'],
+    ignores: ['dist/', 'public/', 'test-results/', 'playwright-report/', '.cache/', 'e2e/consumer-*/dist/'],
   },
   {
     // Everything in tsconfig.json's program: the type-checked rules.
@@ -53,7 +53,7 @@ export default defineConfig([
     languageOptions: { sourceType: 'commonjs' },
   },
   {
-    files: ['e2e/consumer-app/main.js'],
+    files: ['e2e/consumer-app/main.js', 'e2e/consumer-*/src/*.js'],
     languageOptions: { globals: globals.browser },
   },
   prettier,

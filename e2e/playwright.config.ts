@@ -35,7 +35,7 @@ export default defineConfig({
       name: 'webgpu',
       // Packaging, the model cache, the worker's life, callback delivery and the fuser's flows do not depend on
       // the backend (nor does the ranker's pair cache): the WASM project covers them (the demo specs too: smoke.spec covers the demo on WebGPU).
-      testIgnore: /(consumer-app|model-cache|opfs-store|callback-order|worker-lifecycle|fuse-flows|pair-cache|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
+      testIgnore: /(consumer-[\w-]+|model-cache|opfs-store|callback-order|worker-lifecycle|fuse-flows|pair-cache|hardening-[\w-]+|demo-[\w-]+)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...quietChromium, '--enable-unsafe-webgpu'] } },
     },
     {

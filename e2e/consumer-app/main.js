@@ -1,11 +1,6 @@
+// A Vite app's use of the package: import it by name; Vite bundles the worker and copies ORT's
+// wasm by itself. The spec drives createBlender through window.consumer (e2e/consumer-apps.ts).
 import { createBlender } from 'llm-blender-web';
 
-const result = document.querySelector('#result');
-try {
-  const blender = await createBlender({ ranker: '/models/tiny-pairrm', device: 'wasm' });
-  const ranks = await blender.rank(['hello, how are you?'], [['fine, thanks!', 'go away', 'hi']]);
-  const { ranker } = await blender.info();
-  result.textContent = JSON.stringify({ ranks, backend: ranker.backend });
-} catch (error) {
-  result.textContent = `error: ${error.code ?? ''} ${error.message}`;
-}
+window.consumer = { createBlender };
+document.querySelector('#status').textContent = 'ready';

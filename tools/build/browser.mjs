@@ -50,7 +50,9 @@ function builtWorkerUrl() {
   };
 }
 
-const URL_REFERENCE = /new URL\((["'])([^"'`]+)\1, import\.meta\.url\)/g;
+// `new URL('file', import.meta.url)`, also through an alias of URL (`let t = URL; new t(...)`),
+// which onnxruntime-web uses to hide its own bundle's name from bundlers, and which webpack follows.
+const URL_REFERENCE = /new ([A-Za-z_$][\w$]*)\((["'])([^"'`]+)\2, import\.meta\.url\)/g;
 
 /**
  * Every `new URL('file', import.meta.url)` left in the worker's code either names a file the
@@ -66,13 +68,28 @@ function relativeAssetUrls() {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
         const folder = posix.dirname(chunk.fileName);
-        chunk.code = chunk.code.replace(URL_REFERENCE, (whole, quote, path) => {
+        chunk.code = chunk.code.replace(URL_REFERENCE, (whole, constructor, quote, path) => {
           if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return whole;
           const target = posix.normalize(posix.join(folder, path));
-          if (bundle[target]) return path.startsWith('.') ? whole : `new URL(${quote}./${path}${quote}, import.meta.url)`;
-          return `new URL(${quote}${path}${quote}, '' + import.meta.url)`;
+          if (bundle[target]) return path.startsWith('.') ? whole : `new ${constructor}(${quote}./${path}${quote}, import.meta.url)`;
+          return `new ${constructor}(${quote}${path}${quote}, '' + import.meta.url)`;
         });
       }
+    },
+  };
+}
+
+/**
+ * This build is a worker's, and Vite treats it as one: dynamic imports stay plain `import()`,
+ * without the page-only preload helper (it reads `document`, and bundlers that re-bundle the
+ * worker warn about its `import.meta.resolve` and its computed imports). Vite decides this by
+ * `config.isWorker`, which it sets only for the workers it finds itself.
+ */
+function bundledAsWorker() {
+  return {
+    name: 'llm-blender:bundled-as-worker',
+    configResolved(config) {
+      config.isWorker = true;
     },
   };
 }
@@ -96,16 +113,19 @@ const sharedBuild = {
   // No preload helper: dynamic imports stay plain `import()` (the worker has no document).
   modulePreload: false,
   copyPublicDir: false,
+  // Rolldown's report of slow plugins is noise in a build this size.
+  rollupOptions: { checks: { pluginTimings: false } },
 };
 
 // The worker first (it empties the folder), then the page entry beside it.
 await build({
   ...shared,
-  plugins: [relativeAssetUrls()],
+  plugins: [bundledAsWorker(), relativeAssetUrls()],
   build: {
     ...sharedBuild,
     emptyOutDir: true,
     rollupOptions: {
+      ...sharedBuild.rollupOptions,
       input: { 'blender.worker': 'workers/blender.worker.ts' },
       preserveEntrySignatures: false,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: '[name][extname]' },
@@ -120,6 +140,7 @@ await build({
     ...sharedBuild,
     emptyOutDir: false,
     rollupOptions: {
+      ...sharedBuild.rollupOptions,
       input: { index: 'src/client/index.ts' },
       preserveEntrySignatures: 'strict',
       output: { format: 'es', entryFileNames: '[name].js', codeSplitting: false },

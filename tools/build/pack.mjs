@@ -35,21 +35,28 @@ export function inputsHash() {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The path of the packed tarball for the tree as it is now; packs it when it is not cached. */
+/**
+ * The path of the packed tarball for the tree as it is now; packs it when it is not cached.
+ * LLM_BLENDER_WEB_TARBALL names a tarball to use instead (one packed elsewhere, or earlier).
+ */
 export function packedTarball() {
+  if (process.env.LLM_BLENDER_WEB_TARBALL) return process.env.LLM_BLENDER_WEB_TARBALL;
   const name = `llm-blender-web-${inputsHash()}.tgz`;
   const tarball = join(PACKAGE_CACHE, name);
   if (existsSync(tarball)) return tarball;
-  mkdirSync(PACKAGE_CACHE, { recursive: true });
-  for (const old of readdirSync(PACKAGE_CACHE)) rmSync(join(PACKAGE_CACHE, old), { recursive: true, force: true });
   const staging = join(PACKAGE_CACHE, 'staging');
-  mkdirSync(staging);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
   const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', staging], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const file = packed.trim().split('\n').at(-1);
+  // Older tarballs go only once this one exists: a failed build leaves the last good one.
+  for (const old of readdirSync(PACKAGE_CACHE)) {
+    if (old !== 'staging') rmSync(join(PACKAGE_CACHE, old), { force: true });
+  }
   renameSync(join(staging, file), tarball);
   rmSync(staging, { recursive: true, force: true });
   return tarball;

@@ -1,0 +1,44 @@
+// An esbuild app with the package installed from its npm tarball: esbuild bundles the page,
+// the app copies the package's dist/browser/ to a folder it serves and passes that folder as
+// createBlender({ assetsUrl }) (e2e/consumer-esbuild/build.mjs, src/main.js).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import {
+  buildOnce,
+  expectWorkingApp,
+  installAppDependencies,
+  installPackage,
+  MODELS_ROOT,
+  PORTS,
+  recordRequests,
+  ROOT,
+  runScenario,
+  serveStatic,
+  type StaticServer,
+} from './consumer-apps';
+
+const APP = join(ROOT, 'e2e', 'consumer-esbuild');
+let server: StaticServer | undefined;
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  installAppDependencies(APP);
+  const tarball = installPackage(APP);
+  buildOnce(APP, tarball, () => execFileSync(process.execPath, ['build.mjs'], { cwd: APP, stdio: 'inherit' }));
+  server = await serveStatic([join(APP, 'dist'), MODELS_ROOT], PORTS.esbuild, { isolated: true });
+});
+
+test.afterAll(async () => {
+  await server?.close();
+});
+
+test('an esbuild app serving the package files itself ranks in Chromium through assetsUrl', async ({ page, context }) => {
+  const requests = recordRequests(context);
+  await page.goto(`${server!.url}/`);
+  const result = await runScenario(page, { fuse: false });
+  expectWorkingApp(result, requests, server!.url, { isolated: true });
+  // The worker and ORT's wasm came from the folder assetsUrl names, under the package's names.
+  expect(result.info.workerUrl).toBe(`${server!.url}/vendor/llm-blender-web/blender.worker.js`);
+  expect(result.info.ortWasmUrl).toBe(`${server!.url}/vendor/llm-blender-web/ort-wasm-simd-threaded.wasm`);
+});
