@@ -1,0 +1,121 @@
+// The model store's warm start in Chromium, OPFS against IndexedDB, in one run:
+//
+//   node bench/store.mjs [--mb 128] [--rounds 5] [--model <folder> --file <path in it>]
+//
+// A file (by default a synthetic one of --mb random bytes, in a model folder with a
+// manifest under .cache/bench-store/; or a real model folder's file) is downloaded once into
+// each store, then read back by a fresh store per round: through OPFS (sync access handle,
+// xxHash64 check of the stored copy), through IndexedDB as before OPFS (chunks joined, sha256),
+// the IndexedDB read alone (the ranker's session starts while its sha256 runs), and the raw
+// OPFS read of the same bytes. Medians, and the issue's ratios: OPFS warm / IndexedDB warm
+// (target <= 0.4) and OPFS warm / raw read (target <= 2). Writes bench/store-results.json and
+// bench/STORE.md. The store is blind to what the bytes are, so a synthetic file of a model's
+// size measures what that model's warm read costs (not its session creation).
+import { createHash, randomFillSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { openBenchPage, startBenchServer } from './lib/chromium.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { median } from './lib/stats.mjs';
+
+const PORT = Number(process.env.BENCH_PORT ?? 4442);
+const ROOT = resolve(import.meta.dirname, '..');
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+/** A model folder with one file of `mb` MiB of random bytes and its manifest (made once, kept). */
+function syntheticFolder(mb) {
+  const folder = join(ROOT, '.cache', 'bench-store', `synthetic-${mb}mb`);
+  const file = 'onnx/model_quantized.onnx';
+  if (!existsSync(join(folder, 'manifest.json'))) {
+    mkdirSync(join(folder, 'onnx'), { recursive: true });
+    const bytes = new Uint8Array(mb * 2 ** 20);
+    for (let at = 0; at < bytes.length; at += 2 ** 16) randomFillSync(bytes, at, Math.min(2 ** 16, bytes.length - at));
+    writeFileSync(join(folder, file), bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ files: [{ path: file, bytes: bytes.length, sha256 }] }));
+  }
+  return { folder, file };
+}
+
+const mb = Number(option('mb', '128'));
+const rounds = Number(option('rounds', '5'));
+const given = option('model', undefined);
+const { folder, file } = given ? { folder: resolve(given), file: option('file', 'onnx/model_quantized.onnx') } : syntheticFolder(mb);
+const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+const entry = manifest.files.find((listed) => listed.path === file);
+if (!entry || statSync(join(folder, file)).size !== entry.bytes) throw new Error(`${file} is not in ${folder}'s manifest, or its size differs`);
+
+const server = await startBenchServer(PORT);
+let browser;
+try {
+  browser = await openBenchPage(server.url);
+  const { page } = browser;
+  await page.goto(`${server.url}/bench/store/index.html`);
+  await page.locator('#status').filter({ hasText: 'ready' }).waitFor();
+  console.log(`store bench: ${file} (${(entry.bytes / 2 ** 20).toFixed(0)} MiB), ${rounds} rounds`);
+  const reply = await page.evaluate((request) => globalThis.storeBench.measure(request), {
+    model: `${server.url}/${relative(ROOT, folder)}`,
+    path: file,
+    sha256: entry.sha256,
+    bytes: entry.bytes,
+    rounds,
+  });
+  if (reply.error) throw new Error(reply.error);
+  const medians = Object.fromEntries(Object.entries(reply.series).map(([name, values]) => [name, median(values)]));
+  const ratios = {
+    opfsWarmOverIdbWarm: medians.opfsWarm / medians.idbWarm,
+    opfsWarmOverIdbReadOnly: medians.opfsWarm / medians.idbReadOnly,
+    opfsWarmOverRawRead: medians.opfsWarm / medians.rawOpfsRead,
+    sha256WebCryptoOverXxh64: medians.sha256WebCrypto / medians.xxh64,
+  };
+  const machine = describeMachine({ chromium: browser.version });
+  const results = {
+    machine,
+    file: { path: file, bytes: entry.bytes, synthetic: !given },
+    rounds,
+    coldOpfsMs: reply.coldOpfsMs,
+    coldIdbMs: reply.coldIdbMs,
+    series: reply.series,
+    medians,
+    ratios,
+  };
+  writeFileSync(join(ROOT, 'bench', 'store-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench', 'STORE.md'), report(results));
+  console.log(report(results));
+} finally {
+  await browser?.close();
+  server.stop();
+}
+
+function report({ machine, file, rounds, coldOpfsMs, coldIdbMs, medians, ratios }) {
+  const ms = (value) => `${value.toFixed(0)} ms`;
+  const mbps = (value) => `${(file.bytes / 2 ** 20 / (value / 1000)).toFixed(0)} MiB/s`;
+  const verdict = (ok) => (ok ? 'met' : 'missed');
+  return `# Model store: warm start, OPFS against IndexedDB
+
+\`node bench/store.mjs${file.synthetic ? ` --mb ${Math.round(file.bytes / 2 ** 20)}` : ''} --rounds ${rounds}\` on ${machine.cpu} (${machine.cores} cores), Chromium ${machine.chromium}, ${machine.date.slice(0, 10)}, commit ${machine.commit}${machine.dirty ? ' (with uncommitted changes)' : ''}; 15-minute load average at the end ${machine.loadAverage15.toFixed(1)} (other jobs shared the cores when it is above 2).
+
+One file of ${(file.bytes / 2 ** 20).toFixed(0)} MiB${file.synthetic ? ' (random bytes: the store does not look inside a file, so this is the warm read of a model this size, without its session)' : ''}, downloaded once into each store, then read back by a fresh store in a worker, ${rounds} rounds, medians, all in the same run:
+
+| path | median | rate |
+| --- | ---: | ---: |
+| OPFS warm load (sync handle read + xxHash64 check) | ${ms(medians.opfsWarm)} | ${mbps(medians.opfsWarm)} |
+| IndexedDB warm load as before (chunks joined + sha256) | ${ms(medians.idbWarm)} | ${mbps(medians.idbWarm)} |
+| IndexedDB read alone (sha256 left running beside the session) | ${ms(medians.idbReadOnly)} | ${mbps(medians.idbReadOnly)} |
+| raw OPFS read of the same bytes (no check) | ${ms(medians.rawOpfsRead)} | ${mbps(medians.rawOpfsRead)} |
+| xxHash64 of the bytes (hash-wasm) | ${ms(medians.xxh64)} | ${mbps(medians.xxh64)} |
+| sha256, WebCrypto | ${ms(medians.sha256WebCrypto)} | ${mbps(medians.sha256WebCrypto)} |
+| sha256, hash-wasm (what a download hashes with) | ${ms(medians.sha256Wasm)} | ${mbps(medians.sha256Wasm)} |
+
+Cold loads (download from the local dev server and store, once): OPFS ${ms(coldOpfsMs)}, IndexedDB ${ms(coldIdbMs)}.
+
+Targets (issue 20):
+- OPFS warm / IndexedDB warm = ${ratios.opfsWarmOverIdbWarm.toFixed(2)} (target <= 0.4: ${verdict(ratios.opfsWarmOverIdbWarm <= 0.4)}); against the IndexedDB read alone ${ratios.opfsWarmOverIdbReadOnly.toFixed(2)}.
+- OPFS warm / raw OPFS read = ${ratios.opfsWarmOverRawRead.toFixed(2)} (target <= 2: ${verdict(ratios.opfsWarmOverRawRead <= 2)}).
+- sha256 (WebCrypto) costs ${ratios.sha256WebCryptoOverXxh64.toFixed(1)}x the xxHash64 check a stored OPFS copy gets.
+`;
+}
