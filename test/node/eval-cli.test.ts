@@ -224,6 +224,26 @@ describe('resume', () => {
     expect(rankedAfter).toEqual(Array.from({ length: 40 - lastRow }, (_, i) => lastRow + 1 + i));
   });
 
+  it('stops on Ctrl-C (SIGINT) with exit code 130, keeping only complete lines', async () => {
+    const out = join(work, 'interrupted.jsonl');
+    const child = spawn('node', [join(outDir, 'bin.js'), 'eval', SAMPLE, '--ranker', RANKER, '--out', out, '--chunk', '1'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect
+      .poll(() => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0), { timeout: 60_000, interval: 10 })
+      .toBeGreaterThanOrEqual(3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/--resume/);
+    const written = readFileSync(out, 'utf8');
+    expect(written.endsWith('\n')).toBe(true);
+    expect(written.split('\n').length - 1).toBeLessThan(40);
+    expect(clean.text.startsWith(written)).toBe(true);
+  });
+
   it('drops a torn last line and redoes only that row and the rest', () => {
     const out = join(work, 'torn.jsonl');
     const trace = join(work, 'torn-trace.jsonl');
