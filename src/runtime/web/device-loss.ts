@@ -78,7 +78,8 @@ export class DeviceLossWatch {
           let timer: ReturnType<typeof setTimeout> | undefined;
           await Promise.race([this.lostSettled, new Promise<void>((done) => (timer = setTimeout(done, LOSS_GRACE_MS)))]);
           clearTimeout(timer);
-          reject(this.lostReason !== null ? deviceLostError(this.lostReason) : error);
+          if (this.lostReason !== null) reject(deviceLostError(this.lostReason));
+          else reject(error instanceof Error ? error : new Error(String(error)));
         })
         .finally(() => this.waiting.delete(reject));
     });
