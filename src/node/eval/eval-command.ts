@@ -79,7 +79,6 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
     const started = performance.now();
     progress = createProgress({
       total,
-      startRows: 0,
       tty: io.stderrIsTty === true,
       write: (text) => io.error(text),
       everySeconds: args.progressEvery,
@@ -88,7 +87,18 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
     let chunk: RankRow[] = [];
     let pendingBad: BadRow[] = [];
     const flush = async () => {
-      const ranked = chunk.length === 0 ? { records: [], failed: [] } : await rankRows(blender!, chunk, { ...args, signal: io.signal });
+      const ranked =
+        chunk.length === 0
+          ? { records: [], failed: [] }
+          : await rankRows(blender!, chunk, {
+              strategy: args.strategy,
+              matrix: args.matrix,
+              budget: args.budget,
+              topK: args.topK,
+              orders: args.orders,
+              batchSize: args.batchSize,
+              signal: io.signal,
+            });
       trace?.append(chunk.map((row) => ({ row: row.row })));
       const bad = [...pendingBad, ...ranked.failed].sort((x, y) => x.row - y.row);
       rejects?.append(bad.map(rejectLine));
@@ -100,7 +110,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
       rowsDone += chunk.length + pendingBad.length;
       rowsRun += chunk.length;
       pairsRun = (await passes(blender!)) - passesAtStart;
-      progress!.update(rowsDone, pairsRun);
+      progress!.update(rowsDone, pairsRun, rowsRun);
       chunk = [];
       pendingBad = [];
     };

@@ -4,15 +4,19 @@
 import { Presets, SingleBar } from 'cli-progress';
 
 export interface ProgressSink {
-  /** Rows done so far (resumed ones included) and ordered pairs the ranker ran in this process. */
-  update(rowsDone: number, pairsRun: number): void;
+  /**
+   * Rows done so far (resumed ones included), the ordered pairs the ranker ran in this
+   * process, and the rows ranked in this process (default: rowsDone − startRows). Speeds and
+   * ETA come from this process's work, so rows skipped on --resume do not inflate them.
+   */
+  update(rowsDone: number, pairsRun: number, rowsRun?: number): void;
   stop(): void;
 }
 
 export interface ProgressOptions {
   total: number;
-  /** Rows already done before this process (resumed): excluded from the speeds. */
-  startRows: number;
+  /** Rows done before this process started (when rowsRun is not given to update). */
+  startRows?: number;
   tty: boolean;
   write: (text: string) => void;
   everySeconds: number;
@@ -23,10 +27,10 @@ export interface ProgressOptions {
 export function createProgress(options: ProgressOptions): ProgressSink {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const rates = (rows: number, pairs: number) => {
+  const rates = (done: number, ran: number, pairs: number) => {
     const seconds = Math.max(1e-9, (now() - started) / 1000);
-    const rowsPerSecond = (rows - options.startRows) / seconds;
-    const left = options.total - rows;
+    const rowsPerSecond = ran / seconds;
+    const left = options.total - done;
     return { rowsPerSecond, pairsPerSecond: pairs / seconds, eta: rowsPerSecond > 0 ? left / rowsPerSecond : null, seconds };
   };
   if (options.tty) {
@@ -39,34 +43,34 @@ export function createProgress(options: ProgressOptions): ProgressSink {
       },
       Presets.shades_classic,
     );
-    bar.start(options.total, options.startRows, { rps: '-', pps: '-', eta_text: '-' });
+    bar.start(options.total, 0, { rps: '-', pps: '-', eta_text: '-' });
     return {
-      update(rows, pairs) {
-        const r = rates(rows, pairs);
-        bar.update(rows, { rps: r.rowsPerSecond.toFixed(1), pps: r.pairsPerSecond.toFixed(1), eta_text: formatSeconds(r.eta) });
+      update(done, pairs, ran = done - (options.startRows ?? 0)) {
+        const r = rates(done, ran, pairs);
+        bar.update(done, { rps: r.rowsPerSecond.toFixed(1), pps: r.pairsPerSecond.toFixed(1), eta_text: formatSeconds(r.eta) });
       },
       stop: () => bar.stop(),
     };
   }
   let lastLine = started;
-  let last = { rows: options.startRows, pairs: 0 };
-  const line = (rows: number, pairs: number) => {
-    const r = rates(rows, pairs);
-    const percent = options.total ? ((100 * rows) / options.total).toFixed(0) : '100';
+  let last = { done: 0, ran: 0, pairs: 0 };
+  const line = ({ done, ran, pairs }: typeof last) => {
+    const r = rates(done, ran, pairs);
+    const percent = options.total ? ((100 * done) / options.total).toFixed(0) : '100';
     options.write(
-      `eval: ${rows}/${options.total} rows (${percent}%), ${r.rowsPerSecond.toFixed(1)} rows/s, ${r.pairsPerSecond.toFixed(1)} pairs/s, ` +
-        `${rows < options.total ? `ETA ${formatSeconds(r.eta)}` : `done in ${formatSeconds(r.seconds)}`}\n`,
+      `eval: ${done}/${options.total} rows (${percent}%), ${r.rowsPerSecond.toFixed(1)} rows/s, ${r.pairsPerSecond.toFixed(1)} pairs/s, ` +
+        `${done < options.total ? `ETA ${formatSeconds(r.eta)}` : `done in ${formatSeconds(r.seconds)}`}\n`,
     );
   };
   return {
-    update(rows, pairs) {
-      last = { rows, pairs };
+    update(done, pairs, ran = done - (options.startRows ?? 0)) {
+      last = { done, ran, pairs };
       if (now() - lastLine >= options.everySeconds * 1000) {
         lastLine = now();
-        line(rows, pairs);
+        line(last);
       }
     },
-    stop: () => line(last.rows, last.pairs),
+    stop: () => line(last),
   };
 }
 
