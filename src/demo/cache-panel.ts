@@ -1,6 +1,9 @@
-// The model cache (IndexedDB, through the blender's cache API): what is stored, the bytes it
-// takes of the origin's quota, delete one model or clear all. Deleting never touches the
-// models already running; the next load of a deleted model downloads it again.
+// The model cache (through the blender's cache API): which store new downloads go to (the
+// Origin Private File System, or IndexedDB where the browser lacks it; info().modelStore),
+// what is stored and where, the bytes it takes of the origin's quota, delete one model or
+// clear all. Deleting never touches the models already running; the next load of a deleted
+// model downloads it again.
+import type { ModelStoreChoice, StoreKind } from '../client/index';
 import type { Activity } from './activity';
 import type { BlenderSession } from './blender-session';
 import { byId, el, errorMessage } from './dom';
@@ -36,7 +39,7 @@ export class CachePanel {
     const cache = this.cache();
     if (!cache) return;
     try {
-      const [models, usage] = await Promise.all([cache.list(), cache.usage()]);
+      const [models, usage, info] = await Promise.all([cache.list(), cache.usage(), this.session.blender!.info().catch(() => null)]);
       const loaded = this.loadedModels();
       this.list.replaceChildren(
         ...models.map((model) => {
@@ -52,7 +55,7 @@ export class CachePanel {
             el('span', { className: 'cache-name', text: name }),
             el('span', {
               className: 'cache-size',
-              text: `${formatBytes(model.bytes)} · ${model.files.length} file${model.files.length === 1 ? '' : 's'}${inUse}`,
+              text: `${formatBytes(model.bytes)} · ${model.files.length} file${model.files.length === 1 ? '' : 's'} · ${storesOf(model.files)}${inUse}`,
             }),
             remove,
           ]);
@@ -62,7 +65,8 @@ export class CachePanel {
       // The browser's estimate is coarse (it may count compressed or pending data): say so.
       const quota = usage.quota !== undefined ? ` of its ${formatBytes(usage.quota)} quota` : '';
       const origin = usage.originUsage !== undefined ? ` This site uses about ${formatBytes(usage.originUsage)}${quota} (the browser's estimate).` : '';
-      this.usage.textContent = `${formatBytes(usage.bytes)} of models cached.${origin}`;
+      const where = info ? ` ${describeStore(info.modelStore)}` : '';
+      this.usage.textContent = `${formatBytes(usage.bytes)} of models cached.${where}${origin}`;
     } catch (error) {
       this.status.textContent = `Could not read the cache: ${errorMessage(error)}`;
     }
@@ -92,6 +96,20 @@ export class CachePanel {
     const urls = [config?.ranker, config?.fuser].filter((url): url is string => !!url);
     return new Set(urls.map((url) => new URL(url.replace(/\/*$/, '/'), location.href).href.replace(/\/$/, '')));
   }
+}
+
+const STORE_NAMES: Record<StoreKind, string> = { opfs: 'OPFS', indexeddb: 'IndexedDB' };
+
+/** Which stores hold a model's files: "OPFS", "IndexedDB", or both while an old cache moves over. */
+function storesOf(files: ReadonlyArray<{ store: StoreKind }>): string {
+  return [...new Set(files.map((file) => STORE_NAMES[file.store]))].join(' + ');
+}
+
+/** Where new downloads go, and why there when it is not OPFS. */
+function describeStore(choice: ModelStoreChoice): string {
+  if (choice.kind === 'opfs') return 'Downloads are stored in the Origin Private File System (OPFS).';
+  if (choice.kind === 'indexeddb') return `Downloads are stored in IndexedDB: ${choice.reason.replace(/^IndexedDB \((.*)\)$/, '$1')}.`;
+  return `Downloads are not stored: ${choice.reason}.`;
 }
 
 /** Same-origin models by path, others by full URL. */

@@ -219,9 +219,10 @@ export class OpfsStore {
     for await (const file of dir.values()) {
       if (file.name.startsWith(prefix) && file.name !== keep && file.name !== keep + DONE) stale.push(file.name);
     }
-    // Records first, so no moment has a record without its bytes... or bytes read as complete.
+    // Records first: a version whose bytes are being removed is never read as complete.
     stale.sort((a, b) => Number(b.endsWith(DONE)) - Number(a.endsWith(DONE)));
-    for (const name of stale) await removeIfThere(dir, name);
+    // Best effort: a file another tab is still reading stays until a later download.
+    for (const name of stale) await removeIfThere(dir, name).catch(() => undefined);
   }
 
   private async guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
