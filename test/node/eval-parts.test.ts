@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RankRow } from '../../src/datasets/batch-rows';
 import { JsonlAppender, readCompleteLines } from '../../src/node/eval/jsonl-file';
 import { preferencePairs } from '../../src/node/eval/preference-pairs';
+import { createProgress } from '../../src/node/eval/progress';
 import type { EvalRecord } from '../../src/node/eval/rank-rows';
 import { openResults, openSideFile } from '../../src/node/eval/results-log';
 import { spearman } from '../../src/node/eval/spearman';
@@ -158,5 +159,26 @@ describe('crash-safe JSON Lines', () => {
     fresh.append([{ row: 1 }]);
     fresh.close();
     expect(readFileSync(path, 'utf8')).toBe('{"row":1}\n');
+  });
+});
+
+describe('progress without a terminal', () => {
+  it('writes a plain line at most every few seconds and one at the end, with speeds of this process only', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const progress = createProgress({ total: 100, tty: false, write: (text) => lines.push(text), everySeconds: 10, now: () => clock });
+    clock = 5_000;
+    progress.update(30, 100, 10); // 20 rows resumed, 10 ranked: no line yet (5 s < 10 s)
+    clock = 10_000;
+    progress.update(40, 200, 20);
+    clock = 12_000;
+    progress.update(50, 250, 30); // 2 s after the last line: none
+    clock = 20_000;
+    progress.stop();
+    expect(lines).toEqual([
+      'eval: 40/100 rows (40%), 2.0 rows/s, 20.0 pairs/s, ETA 30 s\n',
+      // 30 rows in 20 s = 1.5 rows/s; 50 left -> 33 s
+      'eval: 50/100 rows (50%), 1.5 rows/s, 12.5 pairs/s, ETA 33 s\n',
+    ]);
   });
 });
