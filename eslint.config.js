@@ -53,7 +53,7 @@ export default defineConfig([
     languageOptions: { sourceType: 'commonjs' },
   },
   {
-    files: ['e2e/consumer-app/main.js', 'e2e/consumer-*/src/*.js'],
+    files: ['e2e/consumer-app/main.js', 'e2e/consumer-static/main.js', 'e2e/consumer-*/src/*.js'],
     languageOptions: { globals: globals.browser },
   },
   prettier,

@@ -2,10 +2,9 @@
 // (e2e/consumer-app, whose only config is the COOP/COEP headers), build it, serve it, and run
 // the models in Chromium. Vite bundles the worker and copies ORT's wasm from node_modules.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { expectWorkingApp, installPackage, PORTS, recordRequests, ROOT, runScenario } from './consumer-apps';
+import { buildOnce, copyModels, expectWorkingApp, installPackage, PORTS, recordRequests, ROOT, runScenario } from './consumer-apps';
 import { recordWasmFetches } from './ort-wasm-files';
 
 const APP = join(ROOT, 'e2e', 'consumer-app');
@@ -16,9 +15,10 @@ let preview: ChildProcess | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  installPackage(APP);
-  cpSync(join(ROOT, 'public', 'models', 'tiny-pairrm'), join(APP, 'public', 'models', 'tiny-pairrm'), { recursive: true });
-  execFileSync(VITE, ['build', '--logLevel', 'warn'], { cwd: APP, stdio: 'inherit' });
+  const tarball = installPackage(APP);
+  // Into public/, which the build copies into dist/ for vite preview.
+  copyModels(join(APP, 'public'), ['models/tiny-pairrm']);
+  buildOnce(APP, tarball, () => execFileSync(VITE, ['build', '--logLevel', 'warn'], { cwd: APP, stdio: 'inherit' }));
   preview = spawn(VITE, ['preview', '--port', String(PORTS.vite), '--strictPort'], { cwd: APP, stdio: 'ignore' });
   await expect
     .poll(

@@ -1,12 +1,12 @@
 // What the consumer-app specs share: the package as npm packs it (one tarball per version of the
 // tree, tools/build/pack.mjs), each app's own dependencies installed once (and again only when its
-// package.json changes), a static server with or without COOP/COEP, the scenario every app runs
-// (golden logits, a rank, optionally a golden fuse, info()) and its common assertions.
+// package.json changes), the headers and the Content-Security-Policy the apps are served with
+// (by e2e/fixtures/hardening/static-server.ts), the scenario every app runs (golden logits, a
+// rank, optionally a golden fuse, info()) and its common assertions.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import type { BrowserInfo, createBlender as CreateBlender } from '../src/client/index';
 import { goldens as fuserGoldens, withinLimit } from '../test/fuse/fuser-goldens';
@@ -56,67 +56,19 @@ export function installPackage(app: string): string {
   return tarball;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-export interface StaticServer {
-  url: string;
-  close(): Promise<void>;
+/** Copies the bundled test models the scenario loads into the folder the app serves. */
+export function copyModels(servedRoot: string, models: readonly string[]): void {
+  for (const model of models) cpSync(join(ROOT, 'public', model), join(servedRoot, model), { recursive: true });
 }
 
-/** The repository's public/ folder: the bundled models, served at /models/ beside each app's files. */
-export const MODELS_ROOT = join(ROOT, 'public');
-
-/** The file `path` names in the first of `roots` that has it (a folder: its index.html), or null. */
-function findFile(roots: readonly string[], path: string): string | null {
-  for (const root of roots) {
-    let file = normalize(join(root, path));
-    if (!file.startsWith(normalize(root + sep)) && file !== normalize(root)) return null;
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (existsSync(file) && statSync(file).isFile()) return file;
-  }
-  return null;
-}
+/** The headers that isolate a page (SharedArrayBuffer, hence ORT's WASM threads). */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 /**
- * Serves the files of `roots` (the first that has a path wins) on `port`, as a host's own web
- * server would: GET and HEAD, the right types for wasm and modules, and COOP/COEP on every
- * response when `isolated` (the headers that give a page SharedArrayBuffer, hence WASM threads).
+ * The Content-Security-Policy the README's "Use it in your app" section works through: scripts,
+ * workers and fetches from the page's origin only, and WebAssembly compilation allowed.
  */
-export async function serveStatic(roots: readonly string[], port: number, { isolated }: { isolated: boolean }): Promise<StaticServer> {
-  const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = findFile(roots, path);
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    const headers: Record<string, string | number> = {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': statSync(file).size,
-    };
-    if (isolated) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    }
-    response.writeHead(200, headers);
-    if (request.method === 'HEAD') response.end();
-    else createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://localhost:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+export const APP_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'";
 
 /** Every URL the page and its workers request from now on. */
 export function recordRequests(context: BrowserContext): string[] {

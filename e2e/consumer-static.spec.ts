@@ -1,31 +1,47 @@
-// No bundler at all: a static page imports the package's dist/browser/index.js by URL (no import
-// map) and ranks. Served twice: with COOP/COEP (WASM threads) and without (1 thread, and info()
-// says why).
+// No bundler at all: a static site (e2e/consumer-static: index.html and main.js, deployed with a
+// copy of the package's dist/browser/ under /vendor/llm-blender-web/) whose module imports
+// index.js by URL, with no import map, and ranks. Served twice, both times under the README's
+// Content-Security-Policy: with COOP/COEP (WASM threads) and without (1 thread, and info() says why).
+import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { expectWorkingApp, installPackage, MODELS_ROOT, PORTS, recordRequests, ROOT, runScenario, serveStatic } from './consumer-apps';
+import { APP_CSP, copyModels, expectWorkingApp, installPackage, ISOLATION_HEADERS, PORTS, recordRequests, ROOT, runScenario } from './consumer-apps';
+import { serveStatic } from './fixtures/hardening/static-server';
 
 const APP = join(ROOT, 'e2e', 'consumer-static');
-const BROWSER_DIST = '/node_modules/llm-blender-web/dist/browser';
+const SITE = join(APP, 'dist');
 
 test.beforeAll(() => {
   installPackage(APP);
+  rmSync(SITE, { recursive: true, force: true });
+  mkdirSync(SITE, { recursive: true });
+  for (const file of ['index.html', 'main.js']) copyFileSync(join(APP, file), join(SITE, file));
+  cpSync(join(APP, 'node_modules', 'llm-blender-web', 'dist', 'browser'), join(SITE, 'vendor', 'llm-blender-web'), { recursive: true });
+  copyModels(SITE, ['models/tiny-pairrm']);
 });
 
 for (const isolated of [true, false]) {
-  test(`a static page importing dist/browser/index.js by URL ranks ${isolated ? 'on WASM threads with COOP/COEP' : 'on 1 thread without COOP/COEP'}`, async ({
+  test(`a static page importing dist/browser/index.js by URL ranks under a strict CSP ${isolated ? 'on WASM threads with COOP/COEP' : 'on 1 thread without COOP/COEP'}`, async ({
     page,
     context,
   }) => {
-    const server = await serveStatic([APP, MODELS_ROOT], PORTS.static + (isolated ? 0 : 1), { isolated });
+    const headers = { 'Content-Security-Policy': `${APP_CSP}; report-uri /csp-report`, ...(isolated ? ISOLATION_HEADERS : {}) };
+    const server = await serveStatic(SITE, PORTS.static + (isolated ? 0 : 1), headers);
     try {
       const requests = recordRequests(context);
       await page.goto(`${server.url}/`);
       const result = await runScenario(page, { fuse: false });
-      expectWorkingApp(result, requests, server.url, { isolated });
+      // The report endpoint is on the page's origin; a violation report would be a request too.
+      expectWorkingApp(
+        result,
+        requests.filter((url) => !url.endsWith('/csp-report')),
+        server.url,
+        { isolated },
+      );
+      expect(server.reports).toEqual([]);
       // The worker and ORT's wasm beside the entry, found with new URL('./file', import.meta.url).
-      expect(result.info.workerUrl).toBe(`${server.url}${BROWSER_DIST}/blender.worker.js`);
-      expect(result.info.ortWasmUrl).toBe(`${server.url}${BROWSER_DIST}/ort-wasm-simd-threaded.wasm`);
+      expect(result.info.workerUrl).toBe(`${server.url}/vendor/llm-blender-web/blender.worker.js`);
+      expect(result.info.ortWasmUrl).toBe(`${server.url}/vendor/llm-blender-web/ort-wasm-simd-threaded.wasm`);
     } finally {
       await server.close();
     }

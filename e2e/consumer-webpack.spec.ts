@@ -6,17 +6,17 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
   buildOnce,
+  copyModels,
   expectWorkingApp,
   installAppDependencies,
   installPackage,
-  MODELS_ROOT,
+  ISOLATION_HEADERS,
   PORTS,
   recordRequests,
   ROOT,
   runScenario,
-  serveStatic,
-  type StaticServer,
 } from './consumer-apps';
+import { serveStatic, type StaticServer } from './fixtures/hardening/static-server';
 
 const APP = join(ROOT, 'e2e', 'consumer-webpack');
 let server: StaticServer | undefined;
@@ -26,7 +26,8 @@ test.beforeAll(async () => {
   installAppDependencies(APP);
   const tarball = installPackage(APP);
   buildOnce(APP, tarball, () => execFileSync(process.execPath, ['build.mjs'], { cwd: APP, stdio: 'inherit' }));
-  server = await serveStatic([join(APP, 'dist'), MODELS_ROOT], PORTS.webpack, { isolated: true });
+  copyModels(join(APP, 'dist'), ['models/tiny-pairrm', 'models/tiny-fuser']);
+  server = await serveStatic(join(APP, 'dist'), PORTS.webpack, ISOLATION_HEADERS);
 });
 
 test.afterAll(async () => {
