@@ -9,12 +9,16 @@
  *     row: {"instruction"?: string, "input": string, "candidateA": string, "candidateB": string}
  *     out: {"logit": number, "aBetter": boolean}   (logit = M(A,B) - M(B,A))
  *   llm-blender-web eval FILE --ranker <folder> [--out results.jsonl --resume --summary F --pairs-out F ...]
- *     a dataset file (MixInstruct, or the demo's batch formats): see eval/eval-command.ts
+ *     a dataset file (MixInstruct, or the demo's batch formats): see eval/eval-command.ts;
+ *     with --queue redis://host:port/name, ranked by a fleet of workers (fleet/producer.ts)
+ *   llm-blender-web worker --queue redis://host:port/name --ranker <folder> [--concurrency N ...]
+ *     one worker of that fleet, until SIGTERM (fleet/worker.ts; docs/scale-out.md)
  */
 import { BlenderError, isBlenderError } from '../engine/errors';
 import { createBlender, type NodeBlender } from './create-blender';
 import type { DtypeOption } from '../runtime/common/dtypes';
 import { runEval, type EvalIo } from './eval/eval-command';
+import { runWorker } from './fleet/worker';
 
 export interface CliIo extends EvalIo {
   readLines(): AsyncIterable<string>;
@@ -33,11 +37,13 @@ interface CliArgs {
 
 const USAGE =
   'usage: llm-blender-web rank|compare --ranker <folder> [--dtype fp32|fp16|q8|q4] [--batch-size N] [--chunk N] [--scores] < rows.jsonl\n' +
-  '       llm-blender-web eval FILE --ranker <folder> [options]   (llm-blender-web eval --help for the options)';
+  '       llm-blender-web eval FILE --ranker <folder> [options]   (llm-blender-web eval --help for the options)\n' +
+  '       llm-blender-web worker --queue redis://host:port/name --ranker <folder> [options]   (worker --help)';
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a row or the model failed, 2 bad usage; eval: 130 interrupted). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'eval') return runEval(argv.slice(1), io);
+  if (argv[0] === 'worker') return runWorker(argv.slice(1), io);
   let args: CliArgs;
   try {
     args = parseArgs(argv);

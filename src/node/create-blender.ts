@@ -12,12 +12,13 @@ import { runFuserProbe, runRankerProbe } from '../runtime/common/probe-run';
 import { diskModelFiles } from '../runtime/node/disk-model-files';
 import { loadNodeFuser } from '../runtime/node/node-fuser';
 import { readFolderProbe, selfCheckInNode } from '../runtime/node/node-self-check';
+import { requireCudaProvider } from '../runtime/node/cuda-provider';
 import { resolveNodeOptions, type NodeBlenderOptions } from './node-blender-options';
 
 export interface NodeBlenderInfo {
   runtime: 'onnxruntime-node';
   ortVersion: string;
-  device: 'cpu';
+  device: 'cpu' | 'cuda';
   /** Why this device and dtype. */
   reason: string;
   threads: number | 'onnxruntime default';
@@ -44,8 +45,10 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
     batchSize: resolved.batchSize ?? ENGINE_DEFAULTS.batchSize,
     tokenBudget: resolved.tokenBudget ?? ENGINE_DEFAULTS.tokenBudget,
   };
+  // CUDA runs the ranker; nodes without a CUDA kernel fall back to the CPU provider listed after it.
+  if (resolved.device === 'cuda') requireCudaProvider();
   const sessionOptions = {
-    executionProviders: ['cpu'],
+    executionProviders: resolved.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all' as const,
     ...(resolved.threads !== undefined ? { intraOpNumThreads: resolved.threads, interOpNumThreads: 1 } : {}),
   };
@@ -74,7 +77,8 @@ export async function createBlender(options: NodeBlenderOptions = {}): Promise<N
     await fuser?.model.dispose();
     throw error;
   }
-  return new NodeBlenderImpl(ranker, fuser, resolved.ranker ?? '', `cpu (onnxruntime-node); ${resolved.dtypeReason}`, resolved.threads, selfChecks);
+  const device = resolved.device === 'cuda' ? 'cuda (onnxruntime-node CUDA provider; the fuser on cpu)' : 'cpu (onnxruntime-node)';
+  return new NodeBlenderImpl(ranker, fuser, resolved.ranker ?? '', resolved.device, `${device}; ${resolved.dtypeReason}`, resolved.threads, selfChecks);
 }
 
 interface SelfChecks {
@@ -89,6 +93,7 @@ class NodeBlenderImpl implements NodeBlender {
     private readonly ranker: LoadedRanker | null,
     private readonly fuser: LoadedFuser | null,
     private readonly rankerSource: string,
+    private readonly device: 'cpu' | 'cuda',
     private readonly reason: string,
     private readonly threads: number | undefined,
     private readonly selfChecks: SelfChecks,
@@ -122,14 +127,14 @@ class NodeBlenderImpl implements NodeBlender {
     return {
       runtime: 'onnxruntime-node',
       ortVersion: ort.env.versions.node ?? ort.env.versions.common,
-      device: 'cpu',
+      device: this.device,
       reason: this.reason,
       threads: this.threads ?? 'onnxruntime default',
       ranker: ranker && {
         source: this.rankerSource,
         files: [ranker.file],
         dtype: ranker.dtype,
-        backend: 'cpu',
+        backend: this.device,
         reason: this.reason,
         selfCheck: { ...(this.selfChecks.ranker ?? notSelfChecked(null, ranker.dtype)) },
         timings: { loadMs: ranker.loadMs },

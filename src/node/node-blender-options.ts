@@ -3,14 +3,17 @@ import { DEFAULT_PAIR_CACHE_SIZE } from '../engine/pair-cache';
 import { checkIntegerOption, checkOptions, checkSignalOption } from '../engine/validate';
 import { DTYPE_OPTIONS, isDtypeOption, type Dtype, type DtypeOption } from '../runtime/common/dtypes';
 
-export type NodeDevice = 'auto' | 'cpu';
+export type NodeDevice = 'auto' | 'cpu' | 'cuda';
 
 export interface NodeBlenderOptions {
   /** Ranker model folder (relative to the current directory, or absolute), or null for none. */
   ranker?: string | null;
   /** GenFuser model folder (transformers.js layout), or null for none. */
   fuser?: string | null;
-  /** Node runs on onnxruntime-node's CPU provider: 'auto' = 'cpu'. */
+  /**
+   * onnxruntime-node's CPU provider ('auto' = 'cpu'), or its CUDA provider for the ranker where
+   * it is installed (`BACKEND_UNAVAILABLE` otherwise, saying how to install it; the fuser stays on the CPU).
+   */
   device?: NodeDevice;
   /** Which ranker and fuser graphs to load; 'auto' = fp32 (the fastest exact choice on a CPU). */
   dtype?: DtypeOption;
@@ -32,6 +35,7 @@ export interface NodeBlenderOptions {
 export interface ResolvedNodeOptions {
   ranker: string | null;
   fuser: string | null;
+  device: 'cpu' | 'cuda';
   dtype: Dtype;
   dtypeReason: string;
   threads: number | undefined;
@@ -54,10 +58,10 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
     throw new BlenderError('INVALID_OPTION', 'options.fuser must be a model folder path or null', 'options.fuser');
   }
   const device = opts.device ?? 'auto';
-  if (device !== 'auto' && device !== 'cpu') {
+  if (device !== 'auto' && device !== 'cpu' && device !== 'cuda') {
     throw new BlenderError(
       'BACKEND_UNAVAILABLE',
-      `device ${JSON.stringify(device)} does not exist in Node: use 'cpu' or 'auto' (webgpu and wasm are for pages)`,
+      `device ${JSON.stringify(device)} does not exist in Node: use 'cpu', 'cuda' or 'auto' (webgpu and wasm are for pages)`,
       'options.device',
     );
   }
@@ -68,6 +72,7 @@ export function resolveNodeOptions(options: unknown): ResolvedNodeOptions {
   return {
     ranker,
     fuser,
+    device: device === 'cuda' ? 'cuda' : 'cpu',
     dtype: dtype === 'auto' ? 'fp32' : dtype,
     dtypeReason: dtype === 'auto' ? "dtype 'auto' is fp32 in Node (exact, and the fastest on CPU)" : 'as asked',
     threads: checkIntegerOption(opts.threads, 'threads', 1),

@@ -2,6 +2,7 @@
 // (exit code 2 with the usage text); nothing is opened or loaded before the line is valid.
 import type { RankOrders, RankStrategy } from '../../engine/types';
 import { isDtypeOption, type DtypeOption } from '../../runtime/common/dtypes';
+import type { NodeDevice } from '../node-blender-options';
 
 export type PairsMode = 'best-worst' | 'all' | 'adjacent';
 
@@ -9,6 +10,7 @@ export interface EvalArgs {
   file: string;
   ranker: string;
   dtype: DtypeOption | undefined;
+  device: NodeDevice | undefined;
   strategy: RankStrategy;
   /** adaptive: passes per input; tournament: topK; tournament, sort, adaptive: orders. */
   budget: number | undefined;
@@ -40,7 +42,7 @@ export class UsageError extends Error {}
 
 export const EVAL_USAGE = `usage: llm-blender-web eval FILE --ranker <folder> [options]
   FILE                 MixInstruct JSON Lines or JSON array, or the demo's JSONL / CSV batch formats
-  --dtype D            fp32 | fp16 | q8 | q4 | auto
+  --dtype D            fp32 | fp16 | q8 | q4 | auto    --device cpu|cuda|auto
   --strategy S         full (default) | bubble | tournament | sort | adaptive
   --budget N           adaptive: passes per row      --top-k K   tournament: places decided
   --orders both|one    tournament, sort, adaptive
@@ -54,7 +56,9 @@ export const EVAL_USAGE = `usage: llm-blender-web eval FILE --ranker <folder> [o
   --summary F          summary as JSON (a table is always printed on stderr)
   --pairs-out F        preference pairs for DPO: prompt, chosen, rejected, margin, models
   --pairs best-worst|all|adjacent (default best-worst)    --min-margin X  (needs scores: full, adaptive)
-  --trace F            append {"row": n} per row ranked   --progress-every S  (default 10)`;
+  --trace F            append {"row": n} per row ranked   --progress-every S  (default 10)
+  --queue URL          rank on a fleet of workers on Redis instead (llm-blender-web worker --help;
+                       with --shard-size N, --window N, --attempts N; docs/scale-out.md)`;
 
 const STRATEGIES: readonly RankStrategy[] = ['full', 'bubble', 'tournament', 'sort', 'adaptive'];
 const PAIRS_MODES: readonly PairsMode[] = ['best-worst', 'all', 'adjacent'];
@@ -69,11 +73,13 @@ export function strategyOrdersAll(strategy: RankStrategy): boolean {
   return strategy === 'full' || strategy === 'sort' || strategy === 'adaptive';
 }
 
-export function parseEvalArgs(argv: readonly string[]): EvalArgs {
+/** `needsRanker: false`: the fleet's producer, whose workers bring the model. */
+export function parseEvalArgs(argv: readonly string[], { needsRanker = true } = {}): EvalArgs {
   const args: EvalArgs = {
     file: '',
     ranker: '',
     dtype: undefined,
+    device: undefined,
     strategy: 'full',
     budget: undefined,
     topK: undefined,
@@ -121,6 +127,9 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         args.dtype = dtype;
         break;
       }
+      case '--device':
+        args.device = oneOf(['cpu', 'cuda', 'auto'] as const);
+        break;
       case '--strategy':
         args.strategy = oneOf(STRATEGIES);
         break;
@@ -197,7 +206,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     }
   }
   if (args.file === '') throw new UsageError('eval needs an input FILE');
-  if (args.ranker === '') throw new UsageError('--ranker is required');
+  if (needsRanker && args.ranker === '') throw new UsageError('--ranker is required');
   if (args.resume && args.out === undefined) throw new UsageError('--resume needs --out (the file to continue)');
   if (args.matrix && !strategyHasScores(args.strategy)) throw new UsageError(`--matrix needs --strategy full or adaptive (${args.strategy} fills no matrix)`);
   if (args.minMargin !== undefined && !strategyHasScores(args.strategy)) {

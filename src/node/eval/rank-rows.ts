@@ -2,7 +2,7 @@
 // written for it. No files and no process here, so a queue worker can run the same function
 // on the rows of a job. A chunk that fails is retried row by row, so a row the engine refuses
 // costs only itself (it comes back as a failure naming its field).
-import { isBlenderError } from '../../engine/errors';
+import { isBlenderError, type BlenderError } from '../../engine/errors';
 import type { RankOptions, RankStrategy, Ranker } from '../../engine/types';
 import type { BadRow, RankRow } from '../../datasets/batch-rows';
 import { strategyHasScores } from './eval-args';
@@ -37,6 +37,11 @@ export interface RankRowsOptions {
   orders?: 'both' | 'one' | undefined;
   batchSize?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether an error is the row's own fault (reported as a failed row) rather than the
+   * ranker's (thrown, so a queue retries the job elsewhere). Default: every BlenderError is the row's.
+   */
+  isRowFault?: ((error: BlenderError) => boolean) | undefined;
 }
 
 export interface RankRowsResult {
@@ -56,7 +61,7 @@ export async function rankRows(ranker: EvalRanker, rows: readonly RankRow[], opt
     try {
       result.records.push(...(await rankChunk(ranker, [row], options)));
     } catch (error) {
-      if (isAbort(error, options.signal) || !isBlenderError(error)) throw error;
+      if (isAbort(error, options.signal) || !isBlenderError(error) || options.isRowFault?.(error) === false) throw error;
       result.failed.push(failure(row, error));
     }
   }

@@ -6,8 +6,8 @@
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
-/** Where a model can run: WebGPU or WASM in pages, onnxruntime-node's CPU provider in Node. */
-export type Backend = 'webgpu' | 'wasm' | 'cpu';
+/** Where a model can run: WebGPU or WASM in pages, onnxruntime-node's CPU provider (or its CUDA provider, where installed) in Node. */
+export type Backend = 'webgpu' | 'wasm' | 'cpu' | 'cuda';
 
 export interface DtypeSpec {
   /** Appended to a graph's stem: `onnx/model{suffix}.onnx`. */
