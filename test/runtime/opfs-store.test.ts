@@ -202,6 +202,16 @@ describe('OPFS model store', () => {
     expect(storedNames(opfs).filter((name) => name.startsWith(encodeURIComponent(WEIGHTS)))).toEqual([]);
   });
 
+  it('asks the browser once to persist the origin before the first file is written', async () => {
+    let persisted = 0;
+    const { store, make } = setup({ storageManager: { estimate: async () => ({}), persist: async () => (persisted++, true) } });
+    await store.files(MODEL, [WEIGHTS, 'tokenizer.json']);
+    expect(persisted).toBe(1);
+    // A warm load writes nothing and asks nothing.
+    await make({ storageManager: { estimate: async () => ({}), persist: async () => (persisted++, true) } }).files(MODEL, [WEIGHTS, 'tokenizer.json']);
+    expect(persisted).toBe(1);
+  });
+
   it('where OPFS fails, IndexedDB is chosen and says why; where neither works, models load uncached', async () => {
     const { store, storage } = setup({ opfs: async () => Promise.reject(new DOMException('Security error when calling GetDirectory', 'SecurityError')) });
     const choice = await store.chosenStore();
