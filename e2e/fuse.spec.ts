@@ -21,8 +21,8 @@ test('fp32 fuse reproduces the golden greedy and beam texts; files come only thr
   context.on('request', (request) => requests.push(new URL(request.url()).pathname));
   await openHarness(page);
   const result = await page.evaluate(
-    async ({ model, data }) => {
-      const blender = await window.harness.api.createBlender({ ranker: null, fuser: model, dtype: 'fp32' });
+    async ({ model, data, device }) => {
+      const blender = await window.harness.api.createBlender({ ranker: null, fuser: model, dtype: 'fp32', device });
       const options = { instructions: data.instructions, maxNewTokens: data.maxNewTokens };
       const pieces: string[] = [];
       const greedy = await blender.fuse(data.inputs, data.candidates, {
@@ -37,7 +37,8 @@ test('fp32 fuse reproduces the golden greedy and beam texts; files come only thr
       await blender.dispose();
       return { greedy, beam, pieces, fuser };
     },
-    { model: FUSER, data: columns },
+    // 'auto' never picks SwiftShader's software adapter: the webgpu project asks for WebGPU.
+    { model: FUSER, data: columns, device: testInfo.project.name === 'webgpu' ? ('webgpu' as const) : ('auto' as const) },
   );
   expect(result.fuser!.backend).toBe(testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm');
   expect(result.fuser!.dtype).toBe('fp32');
@@ -62,19 +63,24 @@ test('fp32 fuse reproduces the golden greedy and beam texts; files come only thr
 
 test('dtype auto follows the ranker rules: q8 on WASM, q4 on a WebGPU without shader-f16', async ({ page }, testInfo) => {
   await openHarness(page);
-  const result = await page.evaluate(async (model) => {
-    const events: string[] = [];
-    const blender = await window.harness.api.createBlender({
-      ranker: null,
-      fuser: model,
-      onProgress: (event) => events.push(`${event.role}:${event.stage}`),
-    });
-    const fused = await blender.fuse(['What is free software?'], [['Software you may share.']], { maxNewTokens: 3, numBeams: 1 });
-    const { fuser } = await blender.info();
-    await blender.dispose();
-    return { fused, fuser, events };
-  }, FUSER);
   const webgpu = testInfo.project.name === 'webgpu';
+  // 'auto' never picks SwiftShader's software adapter: the webgpu project names the device (dtype stays auto).
+  const result = await page.evaluate(
+    async ({ model, device }) => {
+      const events: string[] = [];
+      const blender = await window.harness.api.createBlender({
+        ranker: null,
+        fuser: model,
+        device,
+        onProgress: (event) => events.push(`${event.role}:${event.stage}`),
+      });
+      const fused = await blender.fuse(['What is free software?'], [['Software you may share.']], { maxNewTokens: 3, numBeams: 1 });
+      const { fuser } = await blender.info();
+      await blender.dispose();
+      return { fused, fuser, events };
+    },
+    { model: FUSER, device: webgpu ? ('webgpu' as const) : ('auto' as const) },
+  );
   expect(result.fuser).toMatchObject({ backend: webgpu ? 'webgpu' : 'wasm', dtype: webgpu ? 'q4' : 'q8' });
   expect(result.fuser!.files.join(', ')).toContain(webgpu ? 'encoder_model_q4.onnx' : 'encoder_model_quantized.onnx');
   expect(result.fused).toHaveLength(1);

@@ -28,17 +28,22 @@ test('the page ranker reproduces onnxruntime-node on every golden pair (fp32)', 
   const expected = await nodeLogits();
   await page.goto('/e2e/harness.html');
   await expect(page.locator('#status')).toHaveText('ready');
-  const result = await page.evaluate(async (data) => {
-    const blender = await window.harness.api.createBlender({ ranker: '/models/tiny-pairrm', dtype: 'fp32' });
-    const logits = await blender.compare(data.inputs, data.a, data.b, {
-      mode: '[A,B]',
-      returnLogits: true,
-      instructions: data.instructions,
-    });
-    const { ranker } = await blender.info();
-    await blender.dispose();
-    return { logits, backend: ranker!.backend };
-  }, columns);
+  // 'auto' never picks SwiftShader's software adapter: the webgpu project names the device.
+  const device = testInfo.project.name === 'webgpu' ? ('webgpu' as const) : ('auto' as const);
+  const result = await page.evaluate(
+    async ({ data, device }) => {
+      const blender = await window.harness.api.createBlender({ ranker: '/models/tiny-pairrm', dtype: 'fp32', device });
+      const logits = await blender.compare(data.inputs, data.a, data.b, {
+        mode: '[A,B]',
+        returnLogits: true,
+        instructions: data.instructions,
+      });
+      const { ranker } = await blender.info();
+      await blender.dispose();
+      return { logits, backend: ranker!.backend };
+    },
+    { data: columns, device },
+  );
 
   expect(result.backend).toBe(testInfo.project.name === 'webgpu' ? 'webgpu' : 'wasm');
   expect(result.logits).toHaveLength(goldens.pairs.length);
