@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RankRow } from '../../src/datasets/batch-rows';
+import { parseEvalArgs } from '../../src/node/eval/eval-args';
 import { JsonlAppender, readCompleteLines } from '../../src/node/eval/jsonl-file';
 import { preferencePairs } from '../../src/node/eval/preference-pairs';
 import { createProgress } from '../../src/node/eval/progress';
@@ -180,5 +181,52 @@ describe('progress without a terminal', () => {
       // 30 rows in 20 s = 1.5 rows/s; 50 left -> 33 s
       'eval: 50/100 rows (50%), 1.5 rows/s, 12.5 pairs/s, ETA 33 s\n',
     ]);
+  });
+});
+
+describe('parseEvalArgs', () => {
+  it('reads the options, with the rejects file beside --out', () => {
+    const args = parseEvalArgs([
+      'd.jsonl',
+      '--ranker',
+      'm',
+      '--strategy',
+      'adaptive',
+      '--budget',
+      '12',
+      '--models',
+      'a, b',
+      '--out',
+      'r.jsonl',
+      '--resume',
+      '--matrix',
+    ]);
+    expect(args).toMatchObject({
+      file: 'd.jsonl',
+      ranker: 'm',
+      strategy: 'adaptive',
+      budget: 12,
+      models: ['a', 'b'],
+      resume: true,
+      matrix: true,
+      rejects: 'r.rejects.jsonl',
+    });
+  });
+
+  it.each([
+    [['d.jsonl'], /--ranker is required/],
+    [['--ranker', 'm'], /needs an input FILE/],
+    [['d.jsonl', 'e.jsonl', '--ranker', 'm'], /one input file only/],
+    [['d.jsonl', '--ranker', 'm', '--resume'], /--resume needs --out/],
+    [['d.jsonl', '--ranker', 'm', '--strategy', 'sort', '--min-margin', '1'], /--min-margin needs scores/],
+    [['d.jsonl', '--ranker', 'm', '--strategy', 'bubble', '--matrix'], /--matrix needs --strategy full or adaptive/],
+    [['d.jsonl', '--ranker', 'm', '--budget', '4'], /--budget is for --strategy adaptive/],
+    [['d.jsonl', '--ranker', 'm', '--strategy', 'best'], /--strategy must be one of full, bubble/],
+    [['d.jsonl', '--ranker', 'm', '--dtype', 'int4'], /--dtype must be/],
+    [['d.jsonl', '--ranker', 'm', '--chunk', '0'], /--chunk needs a positive integer/],
+    [['d.jsonl', '--ranker', 'm', '--models', 'a'], /--models needs at least two/],
+    [['d.jsonl', '--ranker', 'm', '--frobnicate'], /unknown flag --frobnicate/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseEvalArgs(argv)).toThrow(message);
   });
 });
