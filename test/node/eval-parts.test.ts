@@ -10,7 +10,8 @@ import { parseEvalArgs } from '../../src/node/eval/eval-args';
 import { JsonlAppender, readCompleteLines } from '../../src/node/eval/jsonl-file';
 import { preferencePairs } from '../../src/node/eval/preference-pairs';
 import { createProgress } from '../../src/node/eval/progress';
-import type { EvalRecord } from '../../src/node/eval/rank-rows';
+import { rankRows, type EvalRanker, type EvalRecord } from '../../src/node/eval/rank-rows';
+import { BlenderError } from '../../src/engine/errors';
 import { openResults, openSideFile } from '../../src/node/eval/results-log';
 import { spearman } from '../../src/node/eval/spearman';
 import { SummaryAccumulator } from '../../src/node/eval/summary';
@@ -228,5 +229,45 @@ describe('parseEvalArgs', () => {
     [['d.jsonl', '--ranker', 'm', '--frobnicate'], /unknown flag --frobnicate/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseEvalArgs(argv)).toThrow(message);
+  });
+});
+
+describe('rankRows', () => {
+  // Scores are text lengths; a candidate "boom" makes the engine refuse the call, as it refuses bad text.
+  const calls: number[] = [];
+  const ranker = {
+    async rank(_inputs: readonly string[], candidates: readonly (readonly string[])[]) {
+      calls.push(candidates.length);
+      const at = candidates.findIndex((list) => list.includes('boom'));
+      if (at >= 0) throw new BlenderError('INVALID_ARGUMENT', 'boom is refused', `candidates[${at}][${candidates[at]!.indexOf('boom')}]`);
+      const scores = candidates.map((list) => list.map((text) => text.length));
+      return { ranks: scores.map((s) => s.map((v) => 1 + s.filter((w) => w > v).length)), scores, matrices: [] };
+    },
+  } as unknown as EvalRanker;
+  const rows = (texts: string[][]) =>
+    texts.map((candidates, i) => ({ ...row(undefined), row: i + 1, line: i + 1, candidates, models: candidates.map((_, j) => `m${j}`) }));
+
+  it('retries a refused chunk row by row: only the bad row fails, named by its field', async () => {
+    calls.length = 0;
+    const result = await rankRows(
+      ranker,
+      rows([
+        ['aa', 'a'],
+        ['x', 'boom'],
+        ['b', 'bbb'],
+      ]),
+      { strategy: 'full', matrix: false },
+    );
+    expect(calls).toEqual([3, 1, 1, 1]);
+    expect(result.records.map((r) => [r.row, r.ranks, r.ranking])).toEqual([
+      [1, [1, 2], ['m0', 'm1']],
+      [3, [2, 1], ['m1', 'm0']],
+    ]);
+    expect(result.failed).toEqual([{ row: 2, line: 2, field: 'candidates[1]', message: 'boom is refused' }]);
+  });
+
+  it('a refused row alone (chunks of one) fails as a row, not as the run', async () => {
+    const result = await rankRows(ranker, rows([['boom', 'a']]), { strategy: 'full', matrix: false });
+    expect(result).toEqual({ records: [], failed: [{ row: 1, line: 1, field: 'candidates[0]', message: 'boom is refused' }] });
   });
 });

@@ -54,7 +54,8 @@ export async function rankRows(ranker: EvalRanker, rows: readonly RankRow[], opt
   try {
     return { records: await rankChunk(ranker, rows, options), failed: [] };
   } catch (error) {
-    if (rows.length === 1 || isAbort(error, options.signal)) throw error;
+    if (isAbort(error, options.signal) || !isBlenderError(error)) throw error;
+    if (rows.length === 1) return { records: [], failed: [failure(rows[0]!, error)] };
   }
   const result: RankRowsResult = { records: [], failed: [] };
   for (const row of rows) {
