@@ -5,6 +5,7 @@
  * a blender or a worker (a settings page, a "free up space" button).
  */
 import { BlenderError } from '../engine/errors';
+import { choiceMemory } from '../runtime/web/choice-memory';
 import { ChunkedCache, type KeyValueStorage, type ModelLock, type StorageManagerLike } from '../runtime/web/chunked-cache';
 import { indexedDbStorage } from '../runtime/web/idb-storage';
 import { opfsRootOf, type OpfsRootSource } from '../runtime/web/opfs-handles';
@@ -57,11 +58,20 @@ export function modelCacheOver(deps: ModelCacheDeps): ModelCache {
   const indexeddb = new ChunkedCache(deps.storage, { storageManager: deps.storageManager, lock: deps.lock });
   const opfs = deps.opfs && deps.subtle ? new OpfsStore({ root: deps.opfs, subtle: deps.subtle, storageManager: deps.storageManager, lock: deps.lock }) : null;
   const cache = new StoreCatalog({ opfs, indexeddb }, deps.storageManager);
+  // What `auto` remembered about a model (self-check failures) goes with it.
+  const memory = choiceMemory(deps.storage);
   return {
     list: () => cache.list(),
     usage: () => cache.usage(),
-    delete: async (model) => cache.deleteModel(modelUrlArgument(model, deps.baseUrl)),
-    clear: () => cache.clear(),
+    delete: async (model) => {
+      const url = modelUrlArgument(model, deps.baseUrl);
+      await cache.deleteModel(url);
+      await memory.forget(url);
+    },
+    clear: async () => {
+      await cache.clear();
+      await memory.forget();
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 // fallback ladder of device 'auto', and the memory of failed choices.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { modelCacheOver } from '../../src/client/model-cache';
 import { isBlenderError } from '../../src/engine/errors';
 import type { Dtype } from '../../src/runtime/common/dtypes';
 import { checkProbe, maxDeviation, readProbe, tokenMismatches, type FuserProbe, type RankerProbe } from '../../src/runtime/common/probe';
@@ -172,6 +173,20 @@ describe('choiceMemory', () => {
     expect(await memory.failures('https://a/models/other', noGpu)).toEqual([failure]);
     await memory.forget();
     expect([...storage.data.keys()]).toEqual(['meta|x']);
+  });
+
+  it("the page's model cache forgets it: delete(model) that model's, clear() all", async () => {
+    const storage = memoryStorage();
+    const memory = choiceMemory(storage);
+    const cache = modelCacheOver({ storage, baseUrl: 'https://a.example/app/' });
+    const failure = { backend: 'wasm' as const, dtype: 'q8' as const, summary: 's' };
+    await memory.remember('https://a.example/app/models/m', noGpu, failure);
+    await memory.remember('https://a.example/app/models/n', gpu(true), failure);
+    await cache.delete('models/m'); // relative, as the blender resolves it
+    expect(await memory.failures('https://a.example/app/models/m', noGpu)).toEqual([]);
+    expect(await memory.failures('https://a.example/app/models/n', gpu(true))).toEqual([failure]);
+    await cache.clear();
+    expect(await memory.failures('https://a.example/app/models/n', gpu(true))).toEqual([]);
   });
 
   it('storage that fails costs only the memory', async () => {
