@@ -318,7 +318,10 @@ describe('OPFS model store', () => {
   it('two loaders of one model under the lock: one downloads, the other reads its stored copy', async () => {
     const { server, make } = setup();
     const { lock } = fakeLocks();
-    const [a, b] = await Promise.all([make({ lock }).file(MODEL, WEIGHTS), make({ lock }).file(MODEL, WEIGHTS)]);
+    const tabs = [make({ lock }), make({ lock })];
+    // Both probe OPFS at once: neither may take the other's probe for a failure.
+    expect((await Promise.all(tabs.map((tab) => tab.chosenStore()))).map((choice) => choice.kind)).toEqual(['opfs', 'opfs']);
+    const [a, b] = await Promise.all(tabs.map((tab) => tab.file(MODEL, WEIGHTS)));
     expect(digest(a)).toBe(digest(weights));
     expect(digest(b)).toBe(digest(weights));
     expect(server.fileRequests(WEIGHTS)).toHaveLength(1);

@@ -57,7 +57,9 @@ export class OpfsStore {
   async probe(): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
       const dir = await this.root();
-      const handle = await dir.getFileHandle('.probe', { create: true });
+      // A name of its own: two tabs probing at once must not find each other's handle open.
+      const name = `.probe-${Math.random().toString(36).slice(2)}`;
+      const handle = await dir.getFileHandle(name, { create: true });
       if (!handle.createSyncAccessHandle) return { ok: false, reason: 'this context has no OPFS sync access handles' };
       const sync = await handle.createSyncAccessHandle();
       try {
@@ -66,7 +68,7 @@ export class OpfsStore {
       } finally {
         sync.close();
       }
-      await dir.removeEntry('.probe');
+      await dir.removeEntry(name).catch(() => undefined);
       return { ok: true };
     } catch (error) {
       this.directory = null;
