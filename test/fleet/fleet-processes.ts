@@ -60,11 +60,12 @@ export class WorkerPool {
     private readonly bin: string,
     private readonly dir: string,
     private readonly args: string[],
+    private readonly name = 'worker',
   ) {}
 
   /** Starts a worker and waits until it listens on the queue. */
   async add(): Promise<{ proc: Proc; trace: string }> {
-    const trace = join(this.dir, `worker-${++this.count}.trace.jsonl`);
+    const trace = join(this.dir, `${this.name}-${++this.count}.trace.jsonl`);
     const proc = start(this.bin, ['worker', ...this.args, '--trace', trace]);
     const worker = { proc, trace };
     this.workers.push(worker);

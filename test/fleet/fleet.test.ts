@@ -123,8 +123,6 @@ describe('eval --queue on a fleet of workers', () => {
     const others = pool.workers.filter((w) => w !== victim).flatMap((w) => readTrace(w.trace));
     expect(others.some((line) => line.job === killedJob)).toBe(true);
     expect(pool.workers.filter((w) => w !== victim).some((w) => w.proc.stderr().includes(`job ${killedJob}: 8 rows`))).toBe(true);
-    pool.workers.splice(pool.workers.indexOf(victim), 1);
-    await pool.add();
   });
 
   it('resumes a killed producer: output identical, every row computed once; a worker stopped with SIGTERM finishes its job first', async () => {
@@ -139,7 +137,7 @@ describe('eval --queue on a fleet of workers', () => {
 
     const second = start(bin, [...args, '--resume']);
     // SIGTERM a worker in the middle of a job of this run: it finishes that job, then exits 0.
-    const leaving = pool.workers[1]!;
+    const leaving = pool.workers[1]!; // workers[0] was killed above; two live ones remain
     const before = readTrace(leaving.trace).length;
     await until('the leaving worker to be in a job', () => readTrace(leaving.trace).length > before);
     leaving.proc.child.kill('SIGTERM');
@@ -157,8 +155,6 @@ describe('eval --queue on a fleet of workers', () => {
     expect(traced.sort((a, b) => a - b)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
     const summary = JSON.parse(readFileSync(join(work, 'resumed.json'), 'utf8')) as { fleet: { rowsComputed: number } };
     expect(summary.fleet.rowsComputed).toBe(ROWS);
-    pool.workers.splice(pool.workers.indexOf(leaving), 1);
-    await pool.add();
   });
 
   it('reports a poisoned row as a local run does, and ranks the rest', () => {
@@ -185,5 +181,40 @@ describe('eval --queue on a fleet of workers', () => {
     ).toEqual([null, 'options.topK']);
     expect(rowsOf(join(work, 'poisoned-fleet.jsonl'))).toHaveLength(14);
     expect(fleet.stderr).toMatch(/14 rows ranked \(tournament\), 2 rejected/);
+  });
+
+  it('lists a job that keeps failing (its workers die) in the summary, its rows in the rejects file, and retries it on --resume', async () => {
+    // A queue of its own, whose workers let a job stall once: the second death fails it.
+    const queue = redis.url('fleet-failing');
+    const dying = new WorkerPool(bin, work, ['--queue', queue, ...WORKER_FLAGS, '--chunk', '1', '--lock-duration', '2000', '--max-stalled', '1'], 'dying');
+    try {
+      const out = join(work, 'failing.jsonl');
+      const args = ['eval', SAMPLE, '--queue', queue, '--out', out, '--limit', '8', '--shard-size', '8', '--poll-ms', '20'];
+      await Promise.all([dying.add(), dying.add(), dying.add()]);
+      const producer = start(bin, args);
+      for (let death = 0; death < 2; death++) {
+        // Whichever live worker is in the job dies with it.
+        const live = () => dying.workers.filter((w) => w.proc.child.exitCode === null && w.proc.child.signalCode === null);
+        await until('a worker to be in the job', () => live().some((w) => readTrace(w.trace).length > 0));
+        const holder = live().find((w) => readTrace(w.trace).length > 0)!;
+        holder.proc.child.kill('SIGKILL');
+        await holder.proc.exited;
+      }
+      // The last live worker's stall check finds the job stalled a second time and fails it.
+      const failed = await producer.exited;
+      expect(failed.code, producer.stderr()).toBe(1);
+      expect(producer.stderr()).toMatch(/FAILED job [0-9a-f]+\.1-8 \(rows 1-8\) after \d+ attempts: .*stalled/);
+      expect(rowsOf(out)).toEqual([]);
+      const rejects = readFileSync(join(work, 'failing.rejects.jsonl'), 'utf8').trim().split('\n');
+      expect(rejects.map((line) => (JSON.parse(line) as { row: number; message: string }).row)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(rejects[0]).toMatch(/stalled/);
+      // Resumed: the failed job gets new attempts, and the live worker completes it.
+      const resumed = start(bin, [...args, '--resume']);
+      const done = await resumed.exited;
+      expect(done.code, resumed.stderr()).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(local.results.split('\n').slice(0, 8).join('\n') + '\n');
+    } finally {
+      await dying.stopAll();
+    }
   });
 });
