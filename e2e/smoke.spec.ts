@@ -50,6 +50,8 @@ test('the demo loads the bundled models, ranks, fuses, and no request leaves the
 
   const origin = new URL(baseURL!).origin;
   await expect(page.locator('#runtime-details')).toContainText(`${origin}/`);
+  // Both bundled models carry a probe: the details say their self-check passed.
+  await expect(page.locator('#runtime-details')).toContainText(/Ranker.*self-check passed/s);
   // The worker's own requests are observed too, so the check below covers them.
   expect(requests.some((url) => url.includes('blender.worker'))).toBe(true);
   expect(requests.some((url) => url.includes(`/${DEFAULT_MODELS.ranker}/`))).toBe(true);

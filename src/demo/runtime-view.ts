@@ -36,7 +36,9 @@ export function showRuntime(info: BrowserInfo, badge: HTMLElement, reason: HTMLE
     ['Fuser', describeModel(info.fuser)],
     [
       'WebGPU adapter',
-      adapter ? `${adapter.vendor || 'unnamed'}${adapter.isFallbackAdapter ? ' (fallback)' : ''}` : `none: ${info.webgpu.available ? '' : info.webgpu.reason}`,
+      adapter
+        ? `${adapter.vendor || 'unnamed'}${adapter.software ? ` (software: ${adapter.software})` : ''}`
+        : `none: ${info.webgpu.available ? '' : info.webgpu.reason}`,
     ],
     ['shader-f16', adapter ? String(adapter.shaderF16) : 'n/a'],
     ['Cross-origin isolated', String(info.crossOriginIsolated)],
@@ -58,6 +60,9 @@ function describeModel(loaded: PageModelInfo | null): string {
   const { timings } = loaded;
   return (
     `${loaded.source} (${loaded.files.join(', ')}, ${loaded.dtype} on ${loaded.backend}); loaded in ${formatDuration(timings.loadMs)}: ` +
-    `files ${formatDuration(timings.downloadMs)}, session ${formatDuration(timings.sessionMs)}, first run ${formatDuration(timings.firstRunMs)}`
+    `files ${formatDuration(timings.downloadMs)}, session ${formatDuration(timings.sessionMs)}, first run ${formatDuration(timings.firstRunMs)}; ` +
+    (loaded.selfCheck.status === 'passed'
+      ? `self-check passed (${loaded.selfCheck.detail}) in ${formatDuration(loaded.selfCheck.ms ?? 0)}`
+      : `not self-checked: ${loaded.selfCheck.detail}`)
   );
 }
