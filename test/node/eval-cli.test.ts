@@ -293,6 +293,14 @@ describe('bad rows and options', () => {
     ]);
     expect(rejects[3]!.message).toMatch(/0 candidate\(s\) from --models/);
     expect(run.stderr).toMatch(/3 rows ranked \(full\), 4 rejected/);
+    expect(run.stderr).toContain(`4 rejected row(s) in ${join(work, 'mixed-out.rejects.jsonl')}`);
+
+    // Results on stdout and no rejects file: the bad rows are reported on stderr.
+    const toStdout = evalRun([file, '--ranker', RANKER, '--limit', '3']);
+    expect(toStdout.status, toStdout.stderr).toBe(0);
+    expect(toStdout.stdout.trim().split('\n')).toHaveLength(1);
+    expect(toStdout.stderr).toContain('eval: rejected row 2 (line 2): is not valid JSON');
+    expect(toStdout.stderr).toContain('eval: rejected row 3 (line 3), field "candidates[1].text": is missing');
   });
 
   it('runs a budget strategy (tournament): fewer pairs than full, winners only, no mean rank', () => {

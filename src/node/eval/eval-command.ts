@@ -4,7 +4,7 @@
 // and the preference pairs (--pairs-out). The pieces are separate for reuse: rows come from
 // eval-input.ts, are ranked by rank-rows.ts, written by results-log.ts, summed by summary.ts.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import type { BadRow, RankRow } from '../../datasets/batch-rows';
+import { describeBadRow, type BadRow, type RankRow } from '../../datasets/batch-rows';
 import { isBlenderError } from '../../engine/errors';
 import { createBlender as createNodeBlender, type NodeBlender } from '../create-blender';
 import type { NodeBlenderOptions } from '../node-blender-options';
@@ -101,7 +101,9 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
             });
       trace?.append(chunk.map((row) => ({ row: row.row })));
       const bad = [...pendingBad, ...ranked.failed].sort((x, y) => x.row - y.row);
-      rejects?.append(bad.map(rejectLine));
+      // Without a rejects file (results on stdout), bad rows are reported on stderr instead.
+      if (rejects) rejects.append(bad.map(rejectLine));
+      else for (const row of bad) io.error(`eval: rejected ${describeBadRow(row)}\n`);
       const byRow = new Map(chunk.map((row) => [row.row, row]));
       pairs?.append(ranked.records.flatMap((record) => preferencePairs(byRow.get(record.row)!, record, args.pairs, args.minMargin)));
       results.append(ranked.records);
@@ -140,6 +142,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
     }
     const result = summary.finish({ pairs: pairsRun, rows: rowsRun, seconds: (performance.now() - started) / 1000 });
     io.error('\n' + summaryTable(result));
+    if (result.rejected > 0 && args.rejects !== undefined) io.error(`eval: ${result.rejected} rejected row(s) in ${args.rejects}\n`);
     if (args.summary !== undefined) writeFileSync(args.summary, JSON.stringify(result, null, 2) + '\n');
     return 0;
   } catch (error) {
