@@ -17,7 +17,7 @@ export { ROOT };
 export const RANKER = '/models/tiny-pairrm';
 export const FUSER = '/models/tiny-fuser';
 
-/** The apps' ports: this suite's range (4410-4429). The static page uses two (with and without COOP/COEP). */
+/** The apps' ports: this suite's range (4410-4429). The static site uses three (4414-4416). */
 export const PORTS = { vite: 4411, webpack: 4412, esbuild: 4413, static: 4414 } as const;
 
 function stamp(...parts: (string | Buffer)[]): string {
@@ -186,4 +186,26 @@ export function buildOnce(app: string, tarball: string, build: () => void): void
   if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
   build();
   writeFileSync(marker, wanted);
+}
+
+export interface CreateFailure {
+  code: string;
+  message: string;
+  argument: string | undefined;
+}
+
+/** createBlender with `options` in the app's page: the BlenderError it rejects with, or null when it loads. */
+export async function createFailure(page: Page, options: Record<string, unknown>): Promise<CreateFailure | null> {
+  await expect(page.locator('#status')).toHaveText('ready', { timeout: 30_000 });
+  return page.evaluate(async (o) => {
+    const { createBlender } = (window as unknown as { consumer: { createBlender: typeof CreateBlender } }).consumer;
+    try {
+      const blender = await createBlender({ ranker: '/models/tiny-pairrm', device: 'wasm', ...o });
+      await blender.dispose();
+      return null;
+    } catch (error) {
+      const { code, message, argument } = error as { code: string; message: string; argument: string | undefined };
+      return { code, message, argument };
+    }
+  }, options);
 }

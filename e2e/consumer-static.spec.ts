@@ -5,7 +5,18 @@
 import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { APP_CSP, copyModels, expectWorkingApp, installPackage, ISOLATION_HEADERS, PORTS, recordRequests, ROOT, runScenario } from './consumer-apps';
+import {
+  APP_CSP,
+  copyModels,
+  createFailure,
+  expectWorkingApp,
+  installPackage,
+  ISOLATION_HEADERS,
+  PORTS,
+  recordRequests,
+  ROOT,
+  runScenario,
+} from './consumer-apps';
 import { serveStatic } from './fixtures/hardening/static-server';
 
 const APP = join(ROOT, 'e2e', 'consumer-static');
@@ -47,3 +58,25 @@ for (const isolated of [true, false]) {
     }
   });
 }
+
+test('files missing where assetsUrl or wasmUrl point: createBlender rejects with the reason, nothing hangs', async ({ page }) => {
+  const server = await serveStatic(SITE, PORTS.static + 2, { 'Content-Security-Policy': `${APP_CSP}; report-uri /csp-report`, ...ISOLATION_HEADERS });
+  try {
+    await page.goto(`${server.url}/`);
+    // No worker script there: the worker never runs, and the error says where it was looked for.
+    const noWorker = await createFailure(page, { assetsUrl: '/nowhere/' });
+    expect(noWorker?.code).toBe('WORKER_CRASHED');
+    expect(noWorker?.message).toContain('did not load');
+    expect(noWorker?.message).toContain('options.assetsUrl');
+    // The worker starts, ORT's files are not there: the load fails (the model's session cannot be
+    // made) instead of waiting forever, naming the file it could not fetch.
+    const noWasm = await createFailure(page, { wasmUrl: '/nowhere/' });
+    expect(noWasm?.code).toBe('MODEL_LOAD_FAILED');
+    expect(noWasm?.message).toContain(`${server.url}/nowhere/ort-wasm-simd-threaded.`);
+    // And the same page still loads with the files where they are.
+    expect(await createFailure(page, {})).toBeNull();
+    expect(server.reports).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});

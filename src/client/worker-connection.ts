@@ -66,12 +66,21 @@ export class WorkerConnection {
   readonly remote: Comlink.Remote<WorkerApi>;
   private readonly pending = new Set<(error: BlenderError) => void>();
   private deathReason: string | null = null;
+  /** Whether the worker's script ran: it has answered a message. */
+  private answered = false;
 
   private constructor(private readonly worker: Worker) {
     this.remote = Comlink.wrap<WorkerApi>(worker);
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.died(`the worker failed: ${event.message || 'uncaught error'}`);
+      // A worker whose script never ran was not found (404, wrong type) or failed to load:
+      // in a built app, most often the worker or its chunks are not served where the package
+      // looks for them. The event itself says nothing more.
+      this.died(
+        this.answered
+          ? `the worker failed: ${event.message || 'uncaught error'}`
+          : `the worker's script did not load${event.message ? ` (${event.message})` : ''}: is blender.worker.js served where createBlender looks for it (beside the package's index.js, or at options.assetsUrl / options.workerUrl)?`,
+      );
     });
     worker.addEventListener('messageerror', () => this.died('the worker sent a message that could not be read'));
   }
@@ -93,6 +102,7 @@ export class WorkerConnection {
       await connection.watchLiveness();
       const callback = onLoad ? Comlink.proxy(gate.guard(onLoad)) : undefined;
       unwrap(await connection.track(connection.remote.init(options, callback)));
+      connection.answered = true; // (already, where Web Locks gave the first answer)
     } catch (error) {
       connection.terminate();
       throw error;
@@ -173,6 +183,7 @@ export class WorkerConnection {
     if (!locks) return; // Not a secure context: only the worker's error event tells.
     const name = `llm-blender-web:worker:${crypto.randomUUID()}`;
     await this.track(this.remote.holdLifeLock(name));
+    this.answered = true;
     void locks.request(name, () => this.died('the worker stopped (crashed, ran out of memory, or was closed)'));
   }
 
