@@ -1,9 +1,9 @@
 // The model store's warm start in Chromium, OPFS against IndexedDB, in one run:
 //
-//   node bench/store.mjs [--mb 128] [--rounds 5] [--model <folder> --file <path in it>]
+//   node bench/store.mjs [--mb 128[,296,...]] [--rounds 5] [--model <folder> --file <path in it>]
 //
 // A file (by default a synthetic one of --mb random bytes, in a model folder with a
-// manifest under .cache/bench-store/; or a real model folder's file) is downloaded once into
+// manifest under .cache/bench-store/, one per size given; or a real model folder's file) is downloaded once into
 // each store, then read back by a fresh store per round: through OPFS (sync access handle,
 // xxHash64 check of the stored copy), through IndexedDB as before OPFS (chunks joined, sha256),
 // the IndexedDB read alone (the ranker's session starts while its sha256 runs), and the raw
@@ -41,13 +41,10 @@ function syntheticFolder(mb) {
   return { folder, file };
 }
 
-const mb = Number(option('mb', '128'));
+const sizes = option('mb', '128').split(',').map(Number);
 const rounds = Number(option('rounds', '5'));
 const given = option('model', undefined);
-const { folder, file } = given ? { folder: resolve(given), file: option('file', 'onnx/model_quantized.onnx') } : syntheticFolder(mb);
-const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
-const entry = manifest.files.find((listed) => listed.path === file);
-if (!entry || statSync(join(folder, file)).size !== entry.bytes) throw new Error(`${file} is not in ${folder}'s manifest, or its size differs`);
+const folders = given ? [{ folder: resolve(given), file: option('file', 'onnx/model_quantized.onnx') }] : sizes.map(syntheticFolder);
 
 const server = await startBenchServer(PORT);
 let browser;
@@ -56,33 +53,37 @@ try {
   const { page } = browser;
   await page.goto(`${server.url}/bench/store/index.html`);
   await page.locator('#status').filter({ hasText: 'ready' }).waitFor();
-  console.log(`store bench: ${file} (${(entry.bytes / 2 ** 20).toFixed(0)} MiB), ${rounds} rounds`);
-  const reply = await page.evaluate((request) => globalThis.storeBench.measure(request), {
-    model: `${server.url}/${relative(ROOT, folder)}`,
-    path: file,
-    sha256: entry.sha256,
-    bytes: entry.bytes,
-    rounds,
-  });
-  if (reply.error) throw new Error(reply.error);
-  const medians = Object.fromEntries(Object.entries(reply.series).map(([name, values]) => [name, median(values)]));
-  const ratios = {
-    opfsWarmOverIdbWarm: medians.opfsWarm / medians.idbWarm,
-    opfsWarmOverIdbReadOnly: medians.opfsWarm / medians.idbReadOnly,
-    opfsWarmOverRawRead: medians.opfsWarm / medians.rawOpfsRead,
-    sha256WebCryptoOverXxh64: medians.sha256WebCrypto / medians.xxh64,
-  };
-  const machine = describeMachine({ chromium: browser.version });
-  const results = {
-    machine,
-    file: { path: file, bytes: entry.bytes, synthetic: !given },
-    rounds,
-    coldOpfsMs: reply.coldOpfsMs,
-    coldIdbMs: reply.coldIdbMs,
-    series: reply.series,
-    medians,
-    ratios,
-  };
+  const runs = [];
+  for (const { folder, file } of folders) {
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    const entry = manifest.files.find((listed) => listed.path === file);
+    if (!entry || statSync(join(folder, file)).size !== entry.bytes) throw new Error(`${file} is not in ${folder}'s manifest, or its size differs`);
+    console.log(`store bench: ${relative(ROOT, folder)}/${file} (${(entry.bytes / 2 ** 20).toFixed(0)} MiB), ${rounds} rounds`);
+    const reply = await page.evaluate((request) => globalThis.storeBench.measure(request), {
+      model: `${server.url}/${relative(ROOT, folder)}`,
+      path: file,
+      sha256: entry.sha256,
+      bytes: entry.bytes,
+      rounds,
+    });
+    if (reply.error) throw new Error(reply.error);
+    const medians = Object.fromEntries(Object.entries(reply.series).map(([name, values]) => [name, median(values)]));
+    const ratios = {
+      opfsWarmOverIdbWarm: medians.opfsWarm / medians.idbWarm,
+      opfsWarmOverIdbReadOnly: medians.opfsWarm / medians.idbReadOnly,
+      opfsWarmOverRawRead: medians.opfsWarm / medians.rawOpfsRead,
+      sha256WebCryptoOverXxh64: medians.sha256WebCrypto / medians.xxh64,
+    };
+    runs.push({
+      file: { path: file, bytes: entry.bytes, synthetic: !given },
+      coldOpfsMs: reply.coldOpfsMs,
+      coldIdbMs: reply.coldIdbMs,
+      series: reply.series,
+      medians,
+      ratios,
+    });
+  }
+  const results = { machine: describeMachine({ chromium: browser.version }), rounds, runs };
   writeFileSync(join(ROOT, 'bench', 'store-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(ROOT, 'bench', 'STORE.md'), report(results));
   console.log(report(results));
@@ -91,15 +92,22 @@ try {
   server.stop();
 }
 
-function report({ machine, file, rounds, coldOpfsMs, coldIdbMs, medians, ratios }) {
+function report({ machine, rounds, runs }) {
+  const command = `node bench/store.mjs${runs[0].file.synthetic ? ` --mb ${runs.map((run) => Math.round(run.file.bytes / 2 ** 20)).join(',')}` : ''} --rounds ${rounds}`;
+  return `# Model store: warm start, OPFS against IndexedDB
+
+\`${command}\` on ${machine.cpu} (${machine.cores} cores), Chromium ${machine.chromium}, ${machine.date.slice(0, 10)}, commit ${machine.commit}${machine.dirty ? ' (with uncommitted changes in the tree)' : ''}; 15-minute load average at the end ${machine.loadAverage15.toFixed(1)} (above 2: other jobs shared the cores, slowing every row alike).
+
+Each file is downloaded once into each store, then read back by a fresh store in a worker, ${rounds} rounds, medians, all in the same run. Synthetic files are random bytes: the store never looks inside a file, so this is the warm read of a model that size, without its session.
+${runs.map(section).join('')}`;
+}
+
+function section({ file, coldOpfsMs, coldIdbMs, medians, ratios }) {
   const ms = (value) => `${value.toFixed(0)} ms`;
   const mbps = (value) => `${(file.bytes / 2 ** 20 / (value / 1000)).toFixed(0)} MiB/s`;
   const verdict = (ok) => (ok ? 'met' : 'missed');
-  return `# Model store: warm start, OPFS against IndexedDB
-
-\`node bench/store.mjs${file.synthetic ? ` --mb ${Math.round(file.bytes / 2 ** 20)}` : ''} --rounds ${rounds}\` on ${machine.cpu} (${machine.cores} cores), Chromium ${machine.chromium}, ${machine.date.slice(0, 10)}, commit ${machine.commit}${machine.dirty ? ' (with uncommitted changes)' : ''}; 15-minute load average at the end ${machine.loadAverage15.toFixed(1)} (other jobs shared the cores when it is above 2).
-
-One file of ${(file.bytes / 2 ** 20).toFixed(0)} MiB${file.synthetic ? ' (random bytes: the store does not look inside a file, so this is the warm read of a model this size, without its session)' : ''}, downloaded once into each store, then read back by a fresh store in a worker, ${rounds} rounds, medians, all in the same run:
+  return `
+## ${(file.bytes / 2 ** 20).toFixed(0)} MiB${file.synthetic ? ' (synthetic)' : ` (${file.path})`}
 
 | path | median | rate |
 | --- | ---: | ---: |
@@ -113,7 +121,6 @@ One file of ${(file.bytes / 2 ** 20).toFixed(0)} MiB${file.synthetic ? ' (random
 
 Cold loads (download from the local dev server and store, once): OPFS ${ms(coldOpfsMs)}, IndexedDB ${ms(coldIdbMs)}.
 
-Targets (issue 20):
 - OPFS warm / IndexedDB warm = ${ratios.opfsWarmOverIdbWarm.toFixed(2)} (target <= 0.4: ${verdict(ratios.opfsWarmOverIdbWarm <= 0.4)}); against the IndexedDB read alone ${ratios.opfsWarmOverIdbReadOnly.toFixed(2)}.
 - OPFS warm / raw OPFS read = ${ratios.opfsWarmOverRawRead.toFixed(2)} (target <= 2: ${verdict(ratios.opfsWarmOverRawRead <= 2)}).
 - sha256 (WebCrypto) costs ${ratios.sha256WebCryptoOverXxh64.toFixed(1)}x the xxHash64 check a stored OPFS copy gets.
