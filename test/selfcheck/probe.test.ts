@@ -9,7 +9,7 @@ import { checkProbe, maxDeviation, readProbe, tokenMismatches, type FuserProbe, 
 import { chooseBackend, fallbackLadder, type BackendRequest } from '../../src/runtime/web/backend-choice';
 import { choiceMemory } from '../../src/runtime/web/choice-memory';
 import type { KeyValueStorage } from '../../src/runtime/web/chunked-cache';
-import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
+import { probeWebGpu, softwareRenderer, type WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
 
 const manifest = (folder: string): Record<string, unknown> =>
   JSON.parse(readFileSync(`public/models/${folder}/manifest.json`, 'utf8')) as Record<string, unknown>;
@@ -119,6 +119,37 @@ const ladderOf = (over: Partial<BackendRequest>) => {
   const first = chooseBackend(request);
   return [first, ...fallbackLadder(request, first)].map((c) => `${c.backend}/${c.dtype}`);
 };
+
+describe('software adapters', () => {
+  const names = (over: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>>) => ({
+    vendor: '',
+    architecture: '',
+    device: '',
+    description: '',
+    ...over,
+  });
+  it.each<[string, ReturnType<typeof names>, boolean, string | undefined, string | null]>([
+    ["Chromium's SwiftShader", names({ vendor: 'google', architecture: 'swiftshader' }), true, undefined, 'SwiftShader'],
+    ['SwiftShader not flagged as fallback', names({ description: 'SwiftShader Device (Subzero)' }), false, undefined, 'SwiftShader'],
+    ['Mesa llvmpipe', names({ description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }), false, undefined, 'llvmpipe'],
+    ['WARP', names({ description: 'Microsoft Basic Render Driver' }), false, undefined, 'WARP'],
+    ['an unnamed fallback adapter', names({ vendor: 'acme' }), true, undefined, 'a fallback adapter'],
+    ['a CPU-type adapter', names({ vendor: 'acme' }), false, 'CPU', 'a CPU adapter'],
+    ['a discrete GPU', names({ vendor: 'nvidia', architecture: 'ampere' }), false, 'discrete GPU', null],
+  ])('%s', (_name, adapterNames, fallback, type, expected) => {
+    expect(softwareRenderer(adapterNames, fallback, type)).toBe(expected);
+  });
+
+  it("the probe reads it from the adapter's info", async () => {
+    const adapter = {
+      features: new Set<string>(),
+      limits: { maxBufferSize: 1 },
+      info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true },
+    };
+    const probe = await probeWebGpu({ gpu: { requestAdapter: async () => adapter } });
+    expect(probe).toMatchObject({ available: true, adapter: { software: 'SwiftShader', isFallbackAdapter: true } });
+  });
+});
 
 describe('the choice under auto', () => {
   it.each<[string, WebGpuProbe, string]>([
