@@ -137,8 +137,11 @@ def main() -> int:
     rng.shuffle(train_rows)
     if args.max_train_size is not None:
         train_rows = train_rows[: args.max_train_size]
-    train = encode(dataset_pairs(train_rows, metrics, args.pairs_per_row, rng), encoder, layout)
-    dev = encode(dataset_pairs(read_rows(args.dev), metrics, None, rng), encoder, layout)
+    try:
+        train = encode(dataset_pairs(train_rows, metrics, args.pairs_per_row, rng), encoder, layout)
+        dev = encode(dataset_pairs(read_rows(args.dev), metrics, None, rng), encoder, layout)
+    except (ValueError, KeyError) as error:  # a row without the metric, text or input asked for
+        raise SystemExit(f"bad training data: {error!r}") from None
     if not train or not dev:
         raise SystemExit(f"no labelled pairs (train {len(train)}, dev {len(dev)}): check --metrics / --labels against the data")
     steps_per_epoch = -(-len(train) // (args.batch_pairs * args.grad_accum))
