@@ -52,7 +52,10 @@ function builtWorkerUrl() {
 
 // `new URL('file', import.meta.url)`, also through an alias of URL (`let t = URL; new t(...)`),
 // which onnxruntime-web uses to hide its own bundle's name from bundlers, and which webpack follows.
-const URL_REFERENCE = /new ([A-Za-z_$][\w$]*)\((["'])([^"'`]+)\2, import\.meta\.url\)/g;
+// The onnxruntime-web files the worker loads (src/runtime/web/ort-web.ts ORT_FILES).
+const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
+
+const URL_REFERENCE = /new ([A-Za-z_$][\w$]*)\(\s*(["'])([^"'`]+)\2\s*,\s*import\.meta\.url\s*\)/g;
 
 /**
  * Every `new URL('file', import.meta.url)` left in the worker's code either names a file the
@@ -74,6 +77,13 @@ function relativeAssetUrls() {
           if (bundle[target]) return path.startsWith('.') ? whole : `new ${constructor}(${quote}./${path}${quote}, import.meta.url)`;
           return `new ${constructor}(${quote}${path}${quote}, '' + import.meta.url)`;
         });
+      }
+      // The files the worker loads by default must be referenced in the one form bundlers follow.
+      const worker = bundle['blender.worker.js'];
+      for (const file of ORT_FILES) {
+        if (!bundle[file]) this.error(`${file} was not emitted beside the worker`);
+        if (!worker.code.includes(`new URL("./${file}", import.meta.url)`))
+          this.error(`blender.worker.js does not reference ./${file} with new URL(..., import.meta.url)`);
       }
     },
   };
