@@ -17,7 +17,7 @@ const ROWS = 40;
 const QUEUE = 'fleet-test';
 // Short locks so a killed worker's job comes back in seconds; long enough that a busy
 // machine's event loop never lets a live worker's lock lapse.
-const WORKER_FLAGS = ['--ranker', RANKER, '--threads', '1', '--chunk', '2', '--lock-duration', '4000', '--stalled-interval', '500'];
+const WORKER_FLAGS = ['--ranker', RANKER, '--threads', '1', '--chunk', '2', '--lock-duration', '5000', '--stalled-interval', '500'];
 
 let redis: TestRedis;
 let bin: string;
@@ -155,6 +155,14 @@ describe('eval --queue on a fleet of workers', () => {
     expect(traced.sort((a, b) => a - b)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
     const summary = JSON.parse(readFileSync(join(work, 'resumed.json'), 'utf8')) as { fleet: { rowsComputed: number } };
     expect(summary.fleet.rowsComputed).toBe(ROWS);
+  });
+
+  it('says once, clearly, that a wrong password is wrong, without printing it', () => {
+    const wrong = redis.url(QUEUE).replace(redis.password, 'not-the-password');
+    const run = evalSync([SAMPLE, '--queue', wrong, '--out', join(work, 'wrong.jsonl')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/cannot use Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/fleet-test: WRONGPASS/);
+    expect(run.stderr).not.toContain('not-the-password');
   });
 
   it('reports a poisoned row as a local run does, and ranks the rest', () => {

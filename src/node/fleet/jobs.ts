@@ -60,8 +60,8 @@ export const RUN_FIELDS = {
   id: 'id',
   /** JSON: what the run ranks (file, options, shard size); --resume checks it is the same. */
   spec: 'spec',
-  /** Rows computed by workers (retries included): more than the rows means work was repeated. */
-  computed: 'computed',
+  /** Rows computed by workers for a run (retries included): more than the rows means work was repeated. */
+  computed: (run: string) => `computed:${run}`,
 } as const;
 
 export function toJobRow(row: RankRow): JobRow {

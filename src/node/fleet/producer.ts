@@ -25,6 +25,7 @@ import { SummaryAccumulator, summaryTable } from '../eval/summary';
 import { PRODUCER_USAGE, parseProducerArgs, type ProducerArgs } from './fleet-args';
 import { FleetStats, fleetTable, type FleetSummary } from './fleet-stats';
 import { JOB_FORMAT, RUN_FIELDS, runKey, shardJobId, toJobRow, type RankSpec, type ShardJobData, type ShardJobResult } from './jobs';
+import { RedisUnavailable, checkRedis, onceEach } from './redis-check';
 import { shardsOf, type Shard } from './shards';
 
 type ShardJob = Job<ShardJobData, ShardJobResult>;
@@ -62,8 +63,12 @@ export async function runProducer(argv: readonly string[], io: EvalIo): Promise<
     const rejects = evalArgs.rejects === undefined ? null : keep(sinks, openSideFile(evalArgs.rejects, evalArgs.resume, point.lastRow));
     const pairs = evalArgs.pairsOut === undefined ? null : keep(sinks, openSideFile(evalArgs.pairsOut, evalArgs.resume, point.lastRow));
 
+    await checkRedis(target);
     queue = new Queue<ShardJobData, ShardJobResult>(target.name, { connection: target.connection, prefix: target.prefix });
-    queue.on('error', (error) => io.error(`eval: queue error: ${error.message}\n`));
+    queue.on(
+      'error',
+      onceEach((message) => io.error(`eval: queue error (retrying): ${message}\n`)),
+    );
     redis = new Redis({ ...target.connection, lazyConnect: true });
     redis.on('error', () => {}); // ioredis reconnects; the commands wait (maxRetriesPerRequest: null)
     const spec: RankSpec = {
@@ -211,7 +216,7 @@ export async function runProducer(argv: readonly string[], io: EvalIo): Promise<
     progress = undefined;
     for (const sink of sinks.splice(0)) sink.close();
 
-    const computed = await redis.hget(runKey(target.prefix, target.name), RUN_FIELDS.computed);
+    const computed = await redis.hget(runKey(target.prefix, target.name), RUN_FIELDS.computed(run));
     const fleetSummary = fleet.finish(target.display, args.shardSize, computed === null ? null : Number(computed), failedJobs);
     const result = { ...summary.finish({ pairs: fleet.pairs, rows: fleet.rows, seconds: fleet.seconds() }), fleet: fleetSummary };
     io.error('\n' + summaryTable(result) + '\n' + fleetTable(fleetSummary));
@@ -224,6 +229,10 @@ export async function runProducer(argv: readonly string[], io: EvalIo): Promise<
   } catch (error) {
     progress?.stop();
     for (const sink of sinks) sink.close();
+    if (error instanceof RedisUnavailable) {
+      io.error(`eval: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof Interrupted || io.signal?.aborted) {
       io.error('eval: interrupted; the rows written so far are kept, the jobs enqueued stay on the queue; run again with --resume to collect them\n');
       return 130;
@@ -256,7 +265,7 @@ async function openRun(queue: Queue, redis: Redis, prefix: string, name: string,
   }
   const id = randomBytes(4).toString('hex');
   await redis.del(key);
-  await redis.hset(key, RUN_FIELDS.id, id, RUN_FIELDS.spec, spec, RUN_FIELDS.computed, 0);
+  await redis.hset(key, RUN_FIELDS.id, id, RUN_FIELDS.spec, spec, RUN_FIELDS.computed(id), 0);
   return id;
 }
 

@@ -19,6 +19,7 @@ import { JsonlAppender } from '../eval/jsonl-file';
 import { rankRows, type RankRowsResult } from '../eval/rank-rows';
 import { WORKER_USAGE, parseWorkerArgs, type WorkerArgs } from './fleet-args';
 import { JOB_FORMAT, RUN_FIELDS, runKey, type ShardJobData, type ShardJobResult } from './jobs';
+import { checkRedis, onceEach } from './redis-check';
 
 /** Errors that are a row's own fault: reported with the row, as a local run does. */
 const ROW_FAULTS: ReadonlySet<string> = new Set(['INVALID_ARGUMENT', 'LENGTH_MISMATCH', 'EMPTY_CANDIDATES', 'INVALID_OPTION', 'UNKNOWN_OPTION']);
@@ -48,6 +49,7 @@ export async function runWorker(argv: readonly string[], io: EvalIo): Promise<nu
   let redis: Redis | undefined;
   const trace = args.trace === undefined ? null : new JsonlAppender(args.trace, existsSync(args.trace) ? statSync(args.trace).size : null);
   try {
+    await checkRedis(args.queue);
     blender = await (io.createBlender ?? createNodeBlender)({
       ranker: args.ranker,
       dtype: args.dtype,
@@ -78,8 +80,9 @@ export async function runWorker(argv: readonly string[], io: EvalIo): Promise<nu
         trace?.append(rows.map((row) => ({ row: row.row, job: job.id, worker: id })));
         await job.updateProgress({ rows: Math.min(i + args.chunk, data.rows.length), of: data.rows.length, worker: id });
       }
-      await redis!.hincrby(counter, RUN_FIELDS.computed, data.rows.length);
+      await redis!.hincrby(counter, RUN_FIELDS.computed(data.run), data.rows.length);
       const ms = performance.now() - started;
+      // With --concurrency > 1 the jobs in hand share the counter: then this is approximate.
       const pairs = ((await model.info()).ranker?.passes ?? 0) - passesBefore;
       jobs++;
       const rows = data.rows.length;
@@ -96,7 +99,10 @@ export async function runWorker(argv: readonly string[], io: EvalIo): Promise<nu
       maxStalledCount: args.maxStalled,
       autorun: false,
     });
-    worker.on('error', (error) => log(`queue error: ${error.message}`));
+    worker.on(
+      'error',
+      onceEach((message) => log(`queue error (retrying): ${message}`)),
+    );
     worker.on('failed', (job, error) => log(`job ${job?.id ?? '?'} failed: ${error.message}`));
     log(
       `ready: ${args.queue.display}, ranker ${args.ranker} (${info.ranker?.dtype ?? '?'}, ${info.device}, ${String(info.threads)} threads), ` +
