@@ -23,6 +23,8 @@ export interface FakeOpfs {
   setFile(path: string, bytes: Uint8Array): void;
   /** Bytes all files may hold together before writes fail with QuotaExceededError (Infinity: no limit). */
   quota: number;
+  /** An error every write to a file whose name passes this test throws (a failing disk); null: none. */
+  failWrites: ((name: string) => boolean) | null;
 }
 
 const notFound = (name: string) => new DOMException(`${name} was not found`, 'NotFoundError');
@@ -32,6 +34,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
   const tree = new Map<string, FakeFile | 'dir'>([['', 'dir']]);
   const state: FakeOpfs = {
     quota: Number.POSITIVE_INFINITY,
+    failWrites: null,
     root: async () => directory('', workerSync),
     pageRoot: async () => directory('', false),
     files: () => new Map([...tree].flatMap(([path, entry]) => (entry === 'dir' ? [] : [[path, entry.bytes.slice()] as const]))),
@@ -48,7 +51,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
       (path) => path !== dir && path.startsWith(dir === '' ? '' : `${dir}/`) && !path.slice(dir === '' ? 0 : dir.length + 1).includes('/'),
     );
 
-  function syncHandle(file: FakeFile, readOnly: boolean): OpfsSyncHandle {
+  function syncHandle(file: FakeFile, readOnly: boolean, name: string): OpfsSyncHandle {
     let open = true;
     const check = () => {
       if (!open) throw new DOMException('the handle is closed', 'InvalidStateError');
@@ -64,6 +67,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
       write(buffer, at = {}) {
         check();
         if (readOnly) throw new DOMException('read-only handle', 'NoModificationAllowedError');
+        if (state.failWrites?.(name)) throw new DOMException('An I/O error occurred.', 'InvalidStateError');
         const start = at.at ?? 0;
         const end = Math.max(file.bytes.byteLength, start + buffer.byteLength);
         if (used() - file.bytes.byteLength + end > state.quota) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
@@ -127,7 +131,7 @@ export function fakeOpfs(options: { syncHandles?: boolean } = {}): FakeOpfs {
         if (file.writers > 0 || (!readOnly && file.readers > 0)) throw new DOMException('the file is in use', 'NoModificationAllowedError');
         if (readOnly) file.readers++;
         else file.writers++;
-        return syncHandle(file, readOnly);
+        return syncHandle(file, readOnly, name);
       };
     }
     return handle;

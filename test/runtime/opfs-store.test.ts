@@ -212,6 +212,21 @@ describe('OPFS model store', () => {
     expect(persisted).toBe(1);
   });
 
+  it('OPFS failing mid-download for another reason than quota: the verified file goes to IndexedDB instead', async () => {
+    const { opfs, storage, store, make, events, onEvent } = setup();
+    await store.chosenStore();
+    opfs.failWrites = (name) => name.includes('~') && !name.endsWith('.done');
+    expect(digest(await store.file(MODEL, WEIGHTS, { onEvent }))).toBe(digest(weights));
+    expect(events).toContainEqual(expect.objectContaining({ stage: 'cache', status: 'stored', store: 'indexeddb', file: WEIGHTS }));
+    expect(storedNames(opfs).filter((name) => name.startsWith(encodeURIComponent(WEIGHTS)))).toEqual([]);
+    expect(idbKeys(storage).some((key) => key.includes(WEIGHTS))).toBe(true);
+    opfs.failWrites = null;
+    // Served from IndexedDB next time, and moved into OPFS then.
+    const again: StoreEvent[] = [];
+    await make().file(MODEL, WEIGHTS, { onEvent: (e) => again.push(e) });
+    expect(again.map((e) => (e.stage === 'cache' ? `${e.status}:${e.store}` : e.stage))).toEqual(['hit:indexeddb', 'stored:opfs']);
+  });
+
   it('where OPFS fails, IndexedDB is chosen and says why; where neither works, models load uncached', async () => {
     const { store, storage } = setup({ opfs: async () => Promise.reject(new DOMException('Security error when calling GetDirectory', 'SecurityError')) });
     const choice = await store.chosenStore();

@@ -106,6 +106,9 @@ interface StoredCopy {
   checked: boolean;
 }
 
+/** The 'not-cached' reasons that mean the origin is out of space (./opfs-io.ts, ./opfs-partial-file.ts). */
+const QUOTA_REASON = /^(storage quota exceeded|not enough storage quota)/;
+
 export class ModelStore {
   private readonly idb: ChunkedCache;
   private readonly opfs: OpfsStore | null;
@@ -280,16 +283,11 @@ export class ModelStore {
       let outcome: { stored: true; store: StoreKind } | { stored: false; reason: string };
       if (chosen.kind === 'opfs') {
         const opened = await this.opfs!.openPartial(model, entry);
-        const target = opened.opened ? opened.file : undefined;
-        bytes = await this.downloadInto(model, entry, overall, target, options);
-        if (target) {
-          const written = await target.commit(await xxh64Hex(bytes));
-          outcome = written.stored ? { stored: true, store: 'opfs' } : written;
-        } else {
-          outcome = { stored: false, reason: opened.opened ? 'unreachable' : opened.reason };
-        }
-        // OPFS failing for another reason than quota: IndexedDB may still take it.
-        if (!outcome.stored && outcome.reason !== 'storage quota exceeded' && !outcome.reason.startsWith('not enough storage quota')) {
+        bytes = await this.downloadInto(model, entry, overall, opened.opened ? opened.file : undefined, options);
+        const written = opened.opened ? await opened.file.commit(await xxh64Hex(bytes)) : { stored: false as const, reason: opened.reason };
+        outcome = written.stored ? { stored: true, store: 'opfs' } : written;
+        // OPFS failing for another reason than quota: IndexedDB may still take it (it shares the quota).
+        if (!outcome.stored && !QUOTA_REASON.test(outcome.reason)) {
           const written = await this.idb.write(model, entry, bytes);
           if (written.stored) outcome = { stored: true, store: 'indexeddb' };
         }
