@@ -5,10 +5,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { MODEL, modelFileRequests, openHarness } from './harness-helpers';
 
+/** The harness page, with the dev server's reload channel silenced (others edit the tree). */
+async function openQuietHarness(page: Page): Promise<void> {
+  await page.routeWebSocket(/.*/, () => undefined);
+  await openHarness(page);
+}
+
 test('a cold load downloads and caches the model; a reload fetches no model file', async ({ page, context }) => {
   const requests: string[] = [];
   context.on('request', (request) => requests.push(new URL(request.url()).pathname));
-  await openHarness(page);
+  await openQuietHarness(page);
   const first = await page.evaluate(async (model) => {
     const events: string[] = [];
     const blender = await window.harness.api.createBlender({
@@ -54,7 +60,7 @@ test('a cold load downloads and caches the model; a reload fetches no model file
 });
 
 test('a corrupted stored file is detected, that file is downloaded again, and the model works', async ({ page, context }) => {
-  await openHarness(page);
+  await openQuietHarness(page);
   const file = await page.evaluate(async (model) => {
     const blender = await window.harness.api.createBlender({ ranker: model });
     const { ranker } = await blender.info();
@@ -82,12 +88,6 @@ test('a corrupted stored file is detected, that file is downloaded again, and th
   expect(modelFileRequests(requests)).toEqual([`${MODEL}/${file}`]);
   expect(result.ranks[0]!.slice().sort()).toEqual([1, 2]);
 });
-
-/** The harness page, with the dev server's reload channel silenced (others edit the tree). */
-async function openQuietHarness(page: Page): Promise<void> {
-  await page.routeWebSocket(/.*/, () => undefined);
-  await openHarness(page);
-}
 
 test('openModelCache in the page lists, measures and deletes a stored model, without a worker; a new blender downloads it again', async ({ page, context }) => {
   await openQuietHarness(page);
