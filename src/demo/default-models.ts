@@ -14,8 +14,8 @@ export interface DefaultModels {
 
 export const DEFAULT_MODELS: DefaultModels = {
   ranker: 'models/synth-pairrm',
-  fuser: 'models/tiny-fuser',
-  label: 'small ranker trained on synthetic preference data (not PairRM); random-weight fuser',
+  fuser: 'models/synth-fuser',
+  label: 'small ranker and tiny fuser trained on generated tasks (not PairRM, not GenFuser)',
   notice:
-    "The bundled ranker is a small model of PairRM's architecture trained on generated preference data (arithmetic, relevance, completeness, format, politeness; see tools/synth): it ranks such examples sensibly, but it is not PairRM. The bundled fuser has random weights: its fused answers mean nothing. Load real model folders below (exported with the project's tooling) to use them for real.",
+    "The bundled models are small ones trained on generated tasks (see tools/synth), not LLM-Blender's. The ranker has PairRM's architecture and ranks arithmetic, relevance, completeness, format and politeness examples sensibly. The fuser is a tiny Flan-T5 (0.57 M parameters, not GenFuser-3B) that picks the right candidate and merges lists or facts split across candidates, on those same kinds of questions; on anything else its answers mean little. Load real model folders below (exported with the project's tooling) to use them for real.",
 };

@@ -1,4 +1,6 @@
-// Example inputs: the README's (the reference's own examples), one with an instruction.
+// Example inputs: the README's (the reference's own examples), one with an instruction, and
+// two of the kinds the bundled fuser was trained on (candidates that each hold part of the
+// answer, and a sum with near misses), so Rank & Fuse shows what it can do.
 
 export interface Preset {
   name: string;
@@ -21,6 +23,18 @@ export const PRESETS: readonly Preset[] = [
       'Blue light has a shorter wavelength, so the atmosphere scatters it most, and we see it from every direction.',
       'idk',
     ],
+  },
+  {
+    name: 'Merge partial answers (fuser)',
+    instruction: '',
+    input: 'What are the capital, the language and the continent of Spain?',
+    candidates: ['The capital of Spain is Madrid.', 'People in Spain speak Spanish. Hope that helps.', 'Spain lies in Europe.'],
+  },
+  {
+    name: 'Pick the right sum (fuser)',
+    instruction: '',
+    input: 'What is 6 * 7?',
+    candidates: ['The answer is 43.', 'Let me think. The answer is 42.', 'The answer is 36.'],
   },
 ];
 

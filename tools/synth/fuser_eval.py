@@ -45,7 +45,9 @@ def top_ranked(rows: list[dict]) -> list[str]:
     source = "".join(json.dumps({"instruction": r["instruction"], "input": r["input"], "candidates": r["candidates"]}) + "\n"
                      for r in rows)
     out = subprocess.run(["node", str(REPO / "tools/synth/rank_first.mjs"), "--ranker", str(RANKER), "--dtype", "fp32"],
-                         input=source, capture_output=True, text=True, check=True, cwd=REPO)
+                         input=source, capture_output=True, text=True, cwd=REPO)
+    if out.returncode != 0:
+        raise RuntimeError(f"rank_first.mjs failed ({out.returncode}): {out.stderr[-3000:]}")
     firsts = [json.loads(line)["first"] for line in out.stdout.splitlines() if line.strip()]
     if len(firsts) != len(rows):
         raise RuntimeError(f"rank_first.mjs gave {len(firsts)} results for {len(rows)} rows: {out.stderr[-2000:]}")
