@@ -68,11 +68,12 @@ test('files missing where assetsUrl or wasmUrl point: createBlender rejects with
     expect(noWorker?.code).toBe('WORKER_CRASHED');
     expect(noWorker?.message).toContain('did not load');
     expect(noWorker?.message).toContain('options.assetsUrl');
-    // The worker starts, ORT's files are not there: the load fails (the model's session cannot be
-    // made) instead of waiting forever, naming the file it could not fetch.
+    // The worker starts, ORT's files are not there: the worker checks them before loading ORT,
+    // and the error names the option and the file instead of failing the model's session.
     const noWasm = await createFailure(page, { wasmUrl: '/nowhere/' });
-    expect(noWasm?.code).toBe('MODEL_LOAD_FAILED');
+    expect([noWasm?.code, noWasm?.argument]).toEqual(['INVALID_OPTION', 'options.wasmUrl']);
     expect(noWasm?.message).toContain(`${server.url}/nowhere/ort-wasm-simd-threaded.`);
+    expect(noWasm?.message).toContain('404');
     // And the same page still loads with the files where they are.
     expect(await createFailure(page, {})).toBeNull();
     expect(server.reports).toEqual([]);

@@ -108,7 +108,7 @@ function release(callback: unknown): void {
  */
 async function loadRuntime(options: WireCreateOptions, probe: WebGpuProbe): Promise<LoadedOrt> {
   const build = chooseOrtBuild({ device: options.device, dtype: options.dtype, webgpu: probe });
-  return await loadOrt(build, { numThreads: wasm.threads, wasmUrl: options.wasmUrl });
+  return await loadOrt(build, { numThreads: wasm.threads, wasmUrl: options.wasmUrl, wasmUrlOption: options.wasmUrlOption });
 }
 
 function requireRuntime(): LoadedOrt {

@@ -23,6 +23,8 @@ export interface AssetUrls {
   workerUrl: string | null;
   /** The absolute URL of the folder of ORT's files, ending in `/`, or null for the package's own. */
   wasmUrl: string | null;
+  /** The option that named `wasmUrl`, for errors about it. */
+  wasmUrlOption: 'options.wasmUrl' | 'options.assetsUrl' | null;
 }
 
 /**
@@ -48,7 +50,8 @@ export function readAssetUrls(options: AssetUrlOptions, pageUrl: string | undefi
       );
     }
   }
-  return { workerUrl: worker?.href ?? null, wasmUrl: wasm?.href ?? null };
+  const wasmUrlOption = options.wasmUrl !== undefined ? 'options.wasmUrl' : assets ? 'options.assetsUrl' : null;
+  return { workerUrl: worker?.href ?? null, wasmUrl: wasm?.href ?? null, wasmUrlOption };
 }
 
 function absoluteUrl(value: unknown, name: keyof AssetUrlOptions, pageUrl: string | undefined): URL | null {

@@ -71,7 +71,7 @@ export function readCreateOptions(options: BrowserBlenderOptions): CheckedCreate
   if (!isDtypeOption(dtype)) {
     throw new BlenderError('INVALID_OPTION', `options.dtype must be one of ${DTYPE_OPTIONS.join(', ')}`, 'options.dtype');
   }
-  const { workerUrl, wasmUrl } = readAssetUrls(options, globalThis.location?.href);
+  const { workerUrl, wasmUrl, wasmUrlOption } = readAssetUrls(options, globalThis.location?.href);
   return {
     ranker: modelOption(options.ranker, 'ranker'),
     fuser: modelOption(options.fuser, 'fuser'),
@@ -79,6 +79,7 @@ export function readCreateOptions(options: BrowserBlenderOptions): CheckedCreate
     dtype,
     pairCache: checkIntegerOption(options.pairCache, 'pairCache', 0) ?? DEFAULT_PAIR_CACHE_SIZE,
     wasmUrl,
+    wasmUrlOption,
     workerUrl,
   };
 }

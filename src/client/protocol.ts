@@ -77,6 +77,8 @@ export interface WireCreateOptions {
    * for the ones next to the worker's own module (src/client/asset-urls.ts).
    */
   wasmUrl: string | null;
+  /** The createBlender option that named `wasmUrl` (errors name it). */
+  wasmUrlOption: 'options.wasmUrl' | 'options.assetsUrl' | null;
 }
 
 export interface BrowserInfo extends RuntimeInfo {

@@ -17,27 +17,37 @@ function failure(run: () => unknown): [string, string | undefined] | null {
 
 describe('readAssetUrls', () => {
   it('leaves both null without options: the package finds its files beside its module', () => {
-    expect(readAssetUrls({}, PAGE)).toEqual({ workerUrl: null, wasmUrl: null });
+    expect(readAssetUrls({}, PAGE)).toEqual({ workerUrl: null, wasmUrl: null, wasmUrlOption: null });
   });
 
   it('assetsUrl names the folder of both, relative to the page, with or without a trailing slash', () => {
-    const expected = { workerUrl: 'https://app.example/shop/vendor/blender/blender.worker.js', wasmUrl: 'https://app.example/shop/vendor/blender/' };
+    const expected = {
+      workerUrl: 'https://app.example/shop/vendor/blender/blender.worker.js',
+      wasmUrl: 'https://app.example/shop/vendor/blender/',
+      wasmUrlOption: 'options.assetsUrl',
+    };
     expect(readAssetUrls({ assetsUrl: 'vendor/blender/' }, PAGE)).toEqual(expected);
     expect(readAssetUrls({ assetsUrl: 'vendor/blender' }, PAGE)).toEqual(expected);
     expect(readAssetUrls({ assetsUrl: new URL('https://app.example/shop/vendor/blender') }, PAGE)).toEqual(expected);
-    expect(readAssetUrls({ assetsUrl: '/lib' }, PAGE)).toEqual({ workerUrl: 'https://app.example/lib/blender.worker.js', wasmUrl: 'https://app.example/lib/' });
+    expect(readAssetUrls({ assetsUrl: '/lib' }, PAGE)).toEqual({
+      workerUrl: 'https://app.example/lib/blender.worker.js',
+      wasmUrl: 'https://app.example/lib/',
+      wasmUrlOption: 'options.assetsUrl',
+    });
   });
 
   it('workerUrl and wasmUrl override what assetsUrl implies, each on its own', () => {
     expect(readAssetUrls({ assetsUrl: '/lib/', workerUrl: '/w.js' }, PAGE)).toEqual({
       workerUrl: 'https://app.example/w.js',
       wasmUrl: 'https://app.example/lib/',
+      wasmUrlOption: 'options.assetsUrl',
     });
     expect(readAssetUrls({ assetsUrl: '/lib/', wasmUrl: 'https://cdn.example/ort/1.31' }, PAGE)).toEqual({
       workerUrl: 'https://app.example/lib/blender.worker.js',
       wasmUrl: 'https://cdn.example/ort/1.31/',
+      wasmUrlOption: 'options.wasmUrl',
     });
-    expect(readAssetUrls({ wasmUrl: '/ort/' }, PAGE)).toEqual({ workerUrl: null, wasmUrl: 'https://app.example/ort/' });
+    expect(readAssetUrls({ wasmUrl: '/ort/' }, PAGE)).toEqual({ workerUrl: null, wasmUrl: 'https://app.example/ort/', wasmUrlOption: 'options.wasmUrl' });
   });
 
   it.each<[AssetUrlOptions, string]>([
@@ -61,6 +71,7 @@ describe('readAssetUrls', () => {
     expect(readAssetUrls({ assetsUrl: 'https://cdn.example/lib/', workerUrl: '/blender.worker.js' }, PAGE)).toEqual({
       workerUrl: 'https://app.example/blender.worker.js',
       wasmUrl: 'https://cdn.example/lib/',
+      wasmUrlOption: 'options.assetsUrl',
     });
   });
 });

@@ -18,6 +18,7 @@ import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { OrtBuild } from './ort-build';
+import { checkServedFiles } from './served-files';
 
 export type OrtWeb = typeof OrtTypes;
 
@@ -34,6 +35,8 @@ export interface OrtWebOptions {
   numThreads: number;
   /** A folder (absolute, ending in `/`) holding the files of ORT_FILES; absent or null: the bundled ones. */
   wasmUrl?: string | null;
+  /** The createBlender option that named `wasmUrl`, for errors (default `options.wasmUrl`). */
+  wasmUrlOption?: string | null;
 }
 
 /** Each build's wasm binary and the Emscripten glue that loads it, as onnxruntime-web names them. */
@@ -68,7 +71,10 @@ export function loadOrt(build: OrtBuild, options: OrtWebOptions): Promise<Loaded
   const { load } = BUILDS[build];
   const { wasm, mjs } =
     options.wasmUrl == null ? BUILDS[build] : { wasm: options.wasmUrl + ORT_FILES[build].wasm, mjs: options.wasmUrl + ORT_FILES[build].mjs };
-  const loaded = load().then((module): LoadedOrt => {
+  // Files the page says it serves are checked first; the bundled ones are the app bundler's.
+  const served =
+    options.wasmUrl == null ? Promise.resolve() : checkServedFiles([wasm, mjs], options.wasmUrlOption ?? 'options.wasmUrl', (url, init) => fetch(url, init));
+  const loaded = served.then(load).then((module): LoadedOrt => {
     // Both paths are needed: without `mjs`, ORT's pthread workers would load the app
     // bundle and a production build hangs with more than one thread.
     module.env.wasm.wasmPaths = { wasm, mjs };
