@@ -45,7 +45,10 @@ def manifest_only(out_dir: Path, raw: dict, probe_count: int, started: float) ->
     config = pairrm_config(raw, 1224, 412)
     rows = probe_rows(config, count=probe_count)
     agreement = variant_agreement(out_dir, rows, config["pad_token_id"], "probe rows: random ordinary ids in the real-pair layout")
-    manifest = finish_folder(out_dir, {"agreement": agreement})
+    finish_folder(out_dir, {"agreement": agreement})
+    from tools.common.probe import add_probe
+
+    manifest = add_probe(out_dir)  # the self-check, as export_folder writes it
     print(f"wrote {manifest} in {time.time() - started:.0f} s (no fp32-vs-PyTorch check: bench/run.mjs compares the logits)")
     return 0
 
