@@ -130,7 +130,18 @@ def variant_runs(tok: T5TokenizerPy, rows: list[dict]) -> tuple[dict[str, list[s
     return texts, vs_fp32
 
 
-def results_markdown(table: dict, variants: dict, vs_fp32: dict, sizes: dict, training: dict, counts: dict, per_family: int) -> str:
+def training_phases(work: Path) -> list[dict]:
+    """training.json of the run that wrote `work`, preceded by those of the runs it started from."""
+    phases: list[dict] = []
+    folder: Path | None = work
+    while folder is not None and (folder / "training.json").exists():
+        run = json.loads((folder / "training.json").read_text())
+        phases.insert(0, run)
+        folder = REPO / run["init_from"] if run.get("init_from") else None
+    return phases
+
+
+def results_markdown(table: dict, variants: dict, vs_fp32: dict, sizes: dict, training: list[dict], counts: dict, per_family: int) -> str:
     families = [f for f in table["fuser"] if f != "overall"] + ["overall"]
     lines = [
         "# synth-fuser: measured figures",
@@ -166,11 +177,14 @@ def results_markdown(table: dict, variants: dict, vs_fp32: dict, sizes: dict, tr
     lines += [f"| {name} | {size} |" for name, size in sizes.items()]
     lines += ["", "## Data and training", "",
               "Rows per split and family: " + json.dumps(counts), ""]
-    if training:
-        lines.append(f"Training: {training.get('seconds')} s on {training.get('threads')} thread(s), "
-                     f"{training['history'][-1]['step'] if training.get('history') else '?'} steps run of "
-                     f"{training.get('steps')}, batch {training.get('batch_rows')} rows; selected step "
-                     f"{training.get('selected_step')} ({training.get('selection')}).")
+    for phase, run in enumerate(training, 1):
+        lines.append(f"Training phase {phase}{' (from phase ' + str(phase - 1) + ')' if run.get('init_from') else ''}: "
+                     f"{run.get('seconds')} s on {run.get('threads')} thread(s), "
+                     f"{run['history'][-1]['step'] if run.get('history') else '?'} steps run of {run.get('steps')} "
+                     f"(peak learning rate {run.get('learning_rate')}), batch {run.get('batch_rows')} rows; selected step "
+                     f"{run.get('selected_step')} ({run.get('selection')}), validation exact match "
+                     f"{max((h['em'] for h in run.get('history', [])), default='?')} on {12 * 7} rows.")
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 
@@ -223,7 +237,7 @@ def main() -> int:
     }
     write_manifest(OUT_DIR, extra)
     sizes = folder_sizes(OUT_DIR)
-    training = json.loads((work / "training.json").read_text()) if (work / "training.json").exists() else {}
+    training = training_phases(work)
     counts = {name: len(read_jsonl(args.data / f"{name}.jsonl")) for name in ("train", "val", "test")}
     RESULTS.write_text(results_markdown(table, variants, vs_fp32, sizes, training, counts, args.eval_per_family))
     print(RESULTS.read_text())

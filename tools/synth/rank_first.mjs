@@ -5,7 +5,6 @@
 // entry alone, as `vite build --mode node` builds it, so it does not depend on the CLI).
 //
 //   node tools/synth/rank_first.mjs --ranker public/models/synth-pairrm [--dtype fp32] < rows.jsonl
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
@@ -21,7 +20,10 @@ await build({
   build: { ssr: true, outDir, target: 'node20', emptyOutDir: true, rollupOptions: { input: { index: 'src/node/index.ts' } } },
 });
 const { createBlender } = await import(pathToFileURL(`${outDir}/index.js`).href);
-const rows = readFileSync(0, 'utf8')
+// Streamed, not readFileSync(0): a pipe left non-blocking by the parent makes that throw EAGAIN.
+let text = '';
+for await (const chunk of process.stdin) text += String(chunk);
+const rows = text
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line));

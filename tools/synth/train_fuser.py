@@ -284,6 +284,7 @@ def main() -> int:
         "selected_step": best_step, "selection": "best validation greedy exact match, then teacher-forced loss",
         "seconds": round(time.time() - started), "threads": args.threads, "steps": args.steps,
         "learning_rate": args.learning_rate, "batch_rows": BATCH_ROWS, "train_rows": len(train), "history": history,
+        "init_from": str(args.init_from.relative_to(REPO)) if args.init_from and args.init_from.is_relative_to(REPO) else args.init_from and str(args.init_from),
     })
     print(f"selected step {best_step} (val exact match {best[0]:.4f}); wrote {work / 'model.safetensors'}")
     return 0
