@@ -70,9 +70,12 @@ test('no axe violations when loaded, ranked, fused, after a batch and with the c
   await expect(page.locator('#heatmap td[tabindex="0"]')).toHaveCount(6);
   await auditBothWidths('ranked');
 
+  // Fused: an example whose candidates each hold part of the answer (the bundled fuser merges them).
+  await page.locator('#preset').selectOption({ label: 'Merge partial answers (fuser)' });
   await page.locator('#fuse').click();
   await expect(page.locator('#rank-status')).toContainText('fused the best 3 in', { timeout: 60_000 });
   await expect(page.locator('#fused')).toHaveAttribute('aria-busy', 'false');
+  await expect(page.locator('#fused')).not.toBeEmpty();
   await auditBothWidths('fused');
 
   // The fused answer at both widths, for a person to look at.
