@@ -9,6 +9,7 @@ import { barChart } from './lib/svg.mjs';
 import { LIMITS } from './lib/limits.mjs';
 import { targetRows } from './lib/targets.mjs';
 import { strategiesSection } from './lib/strategies-report.mjs';
+import { fleetSection } from './lib/fleet-report.mjs';
 
 const MiB = 2 ** 20;
 const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
@@ -234,7 +235,7 @@ function agreementSection(results, measurements) {
 }
 
 /** `strategies`: bench/strategies.json (node bench/strategies.mjs), or null when not measured. */
-export function renderReport(results, strategies = null) {
+export function renderReport(results, strategies = null, fleet = null) {
   const m = results.machine;
   const measurements = collectMeasurements(results);
   const model = results.model;
@@ -281,6 +282,10 @@ ${rankSection(results, measurements)}
 ## Ranking on a budget: cheaper strategies against full
 
 ${strategiesSection(strategies)}
+
+## Scale-out: eval on a fleet of workers (BullMQ on Redis)
+
+${fleetSection(fleet)}
 
 ## Loads in Chromium (createBlender, device wasm)
 
@@ -357,7 +362,9 @@ function planSection(results) {
 /** The strategies section's figures are read from `strategiesPath` (default: beside RESULTS.md) when present. */
 export function writeReport(results, outDir, strategiesPath = join(outDir, 'strategies.json')) {
   const strategies = existsSync(strategiesPath) ? JSON.parse(readFileSync(strategiesPath, 'utf8')) : null;
-  const { md, svg } = renderReport(results, strategies);
+  const fleetPath = join(dirname(strategiesPath), 'fleet.json');
+  const fleet = existsSync(fleetPath) ? JSON.parse(readFileSync(fleetPath, 'utf8')) : null;
+  const { md, svg } = renderReport(results, strategies, fleet);
   writeFileSync(`${outDir}/RESULTS.md`, md);
   writeFileSync(`${outDir}/results.svg`, svg);
 }

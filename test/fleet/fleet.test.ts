@@ -129,7 +129,7 @@ describe('eval --queue on a fleet of workers', () => {
     const out = join(work, 'resumed.jsonl');
     const args = ['eval', SAMPLE, '--queue', redis.url(QUEUE), '--out', out, '--summary', join(work, 'resumed.json'), '--shard-size', '4', '--window', '3'];
     const first = start(bin, args);
-    await until('some rows written', () => rowsOf(out).length >= 12);
+    await until('some rows written', () => rowsOf(out).length >= 4);
     first.child.kill('SIGKILL');
     await first.exited;
     const run = runIdOf(first.stderr());
@@ -211,7 +211,7 @@ describe('eval --queue on a fleet of workers', () => {
       // The last live worker's stall check finds the job stalled a second time and fails it.
       const failed = await producer.exited;
       expect(failed.code, producer.stderr()).toBe(1);
-      expect(producer.stderr()).toMatch(/FAILED job [0-9a-f]+\.1-8 \(rows 1-8\) after \d+ attempts: .*stalled/);
+      expect(producer.stderr()).toMatch(/FAILED job [0-9a-f]+\.1-8 \(rows 1-8\) after [1-9]\d* attempts: .*stalled/);
       expect(rowsOf(out)).toEqual([]);
       const rejects = readFileSync(join(work, 'failing.rejects.jsonl'), 'utf8').trim().split('\n');
       expect(rejects.map((line) => (JSON.parse(line) as { row: number; message: string }).row)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -148,9 +148,11 @@ export async function runProducer(argv: readonly string[], io: EvalIo): Promise<
         if (state === 'failed' && job) {
           const error = job.failedReason || 'no reason given';
           const rows = `${shard.rows[0]!.row}-${shard.rows.at(-1)!.row}`;
-          failedJobs.push({ job: jobId, rows, attempts: job.attemptsMade, error });
-          io.error(`eval: job ${jobId} (rows ${rows}) failed after ${job.attemptsMade} attempts: ${error}\n`);
-          const message = `job ${jobId} failed after ${job.attemptsMade} attempts: ${error}`;
+          // A job failed for stalling was started but never finished an attempt: count the starts.
+          const attempts = Math.max(job.attemptsMade, job.attemptsStarted);
+          failedJobs.push({ job: jobId, rows, attempts, error });
+          io.error(`eval: job ${jobId} (rows ${rows}) failed after ${attempts} attempts: ${error}\n`);
+          const message = `job ${jobId} failed after ${attempts} attempts: ${error}`;
           write(
             shard,
             [],
