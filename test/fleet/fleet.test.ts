@@ -16,8 +16,9 @@ const RANKER = 'public/models/synth-pairrm';
 const ROWS = 40;
 const QUEUE = 'fleet-test';
 // Short locks so a killed worker's job comes back in seconds; long enough that a busy
-// machine's event loop never lets a live worker's lock lapse.
-const WORKER_FLAGS = ['--ranker', RANKER, '--threads', '1', '--chunk', '2', '--lock-duration', '5000', '--stalled-interval', '500'];
+// machine's event loop never lets a live worker's lock lapse. No pair cache: every test ranks
+// the same sample, and a job served from the cache would end before a test could kill its worker.
+const WORKER_FLAGS = ['--ranker', RANKER, '--threads', '1', '--chunk', '1', '--pair-cache', '0', '--lock-duration', '5000', '--stalled-interval', '500'];
 
 let redis: TestRedis;
 let bin: string;
@@ -108,7 +109,7 @@ describe('eval --queue on a fleet of workers', () => {
 
   it('completes, output identical and no row twice, when a worker is killed (SIGKILL) in the middle of a job', async () => {
     const out = join(work, 'killed.jsonl');
-    const producer = start(bin, ['eval', SAMPLE, '--queue', redis.url(QUEUE), '--out', out, '--shard-size', '8', '--poll-ms', '20']);
+    const producer = start(bin, ['eval', SAMPLE, '--queue', redis.url(QUEUE), '--out', out, '--shard-size', '10', '--poll-ms', '20']);
     const victim = pool.workers[0]!;
     const before = readTrace(victim.trace).length;
     // Its first chunk of a job is traced; the job's other rows are still to come.
@@ -122,7 +123,9 @@ describe('eval --queue on a fleet of workers', () => {
     // Another worker took the dead one's job over and finished it.
     const others = pool.workers.filter((w) => w !== victim).flatMap((w) => readTrace(w.trace));
     expect(others.some((line) => line.job === killedJob)).toBe(true);
-    expect(pool.workers.filter((w) => w !== victim).some((w) => w.proc.stderr().includes(`job ${killedJob}: 8 rows`))).toBe(true);
+    expect(pool.workers.filter((w) => w !== victim).some((w) => w.proc.stderr().includes(`job ${killedJob}: 10 rows`))).toBe(true);
+    // ... and the victim had not: it died in the middle of it.
+    expect(victim.proc.stderr()).not.toContain(`job ${killedJob}:`);
   });
 
   it('resumes a killed producer: output identical, every row computed once; a worker stopped with SIGTERM finishes its job first', async () => {
@@ -194,7 +197,7 @@ describe('eval --queue on a fleet of workers', () => {
   it('lists a job that keeps failing (its workers die) in the summary, its rows in the rejects file, and retries it on --resume', async () => {
     // A queue of its own, whose workers let a job stall once: the second death fails it.
     const queue = redis.url('fleet-failing');
-    const dying = new WorkerPool(bin, work, ['--queue', queue, ...WORKER_FLAGS, '--chunk', '1', '--lock-duration', '2000', '--max-stalled', '1'], 'dying');
+    const dying = new WorkerPool(bin, work, ['--queue', queue, ...WORKER_FLAGS, '--lock-duration', '2000', '--max-stalled', '1'], 'dying');
     try {
       const out = join(work, 'failing.jsonl');
       const args = ['eval', SAMPLE, '--queue', queue, '--out', out, '--limit', '8', '--shard-size', '8', '--poll-ms', '20'];

@@ -25,6 +25,8 @@ export interface WorkerArgs {
   device: NodeDevice | undefined;
   threads: number | undefined;
   batchSize: number | undefined;
+  /** Pair logits the ranker keeps (createBlender's pairCache); undefined = its default. */
+  pairCache: number | undefined;
   /** Jobs one process works on at once (one model, shared). */
   concurrency: number;
   /** Rows per ranker call inside a job (progress is reported after each). */
@@ -49,6 +51,7 @@ export const WORKER_USAGE = `usage: llm-blender-web worker --queue URL --ranker 
   --dtype D            fp32 | fp16 | q8 | q4 | auto    --device cpu|cuda|auto
   --threads N          onnxruntime-node threads         --batch-size N  pairs per model run
   --concurrency N      jobs at once in this process (default 1)
+  --pair-cache N       pair logits kept across jobs (default 10000; 0 = off)
   --chunk N            rows per ranker call within a job (default 16)
   --lock-duration MS   a dead worker's job is taken back after this (default 30000)
   --stalled-interval MS  how often expired locks are checked (default 30000)
@@ -99,6 +102,7 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
     device: undefined,
     threads: undefined,
     batchSize: undefined,
+    pairCache: undefined,
     concurrency: 1,
     chunk: 16,
     lockDurationMs: 30_000,
@@ -140,6 +144,12 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
       case '--batch-size':
         args.batchSize = number();
         break;
+      case '--pair-cache': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0) throw new UsageError('--pair-cache needs an integer >= 0');
+        args.pairCache = n;
+        break;
+      }
       case '--concurrency':
         args.concurrency = number();
         break;

@@ -56,6 +56,7 @@ export async function runWorker(argv: readonly string[], io: EvalIo): Promise<nu
       ...(args.device !== undefined ? { device: args.device } : {}),
       threads: args.threads,
       batchSize: args.batchSize,
+      ...(args.pairCache !== undefined ? { pairCache: args.pairCache } : {}),
     });
     const info = await blender.info();
     redis = new Redis({ ...args.queue.connection, lazyConnect: true });
