@@ -143,10 +143,12 @@ describe('eval --queue on a fleet of workers', () => {
     const leaving = pool.workers[1]!; // workers[0] was killed above; two live ones remain
     const before = readTrace(leaving.trace).length;
     await until('the leaving worker to be in a job', () => readTrace(leaving.trace).length > before);
-    leaving.proc.child.kill('SIGTERM');
     const job = readTrace(leaving.trace).at(-1)!.job;
+    const doneBefore = leaving.proc.stderr().includes(`job ${job}:`);
+    leaving.proc.child.kill('SIGTERM');
     const exit = await leaving.proc.exited;
     expect(exit.code, leaving.proc.stderr()).toBe(0);
+    expect(doneBefore).toBe(false);
     expect(leaving.proc.stderr()).toContain(`job ${job}: 4 rows`);
     expect(leaving.proc.stderr()).toMatch(/stopped after \d+ jobs/);
 
