@@ -33,6 +33,11 @@ const rowsOf = (path: string) =>
     .filter((line) => line !== '')
     .map((line) => (JSON.parse(line) as { row: number }).row);
 const countBy = (rows: number[]) => rows.reduce((m, row) => m.set(row, (m.get(row) ?? 0) + 1), new Map<number, number>());
+/** The worker has traced a row since `before` of a job it has not logged done yet. */
+const inJob = (worker: { proc: { stderr(): string }; trace: string }, before: number) => {
+  const trace = readTrace(worker.trace);
+  return trace.length > before && !worker.proc.stderr().includes(`job ${trace.at(-1)!.job}:`);
+};
 const noPassword = (text: string) => expect(text.includes(redis.password), 'a log shows the Redis password').toBe(false);
 
 beforeAll(async () => {
@@ -113,7 +118,7 @@ describe('eval --queue on a fleet of workers', () => {
     const victim = pool.workers[0]!;
     const before = readTrace(victim.trace).length;
     // Its first chunk of a job is traced; the job's other rows are still to come.
-    await until('the victim to be in a job', () => readTrace(victim.trace).length > before);
+    await until('the victim to be in a job', () => inJob(victim, before));
     victim.proc.child.kill('SIGKILL');
     const killedJob = readTrace(victim.trace).at(-1)!.job;
     const done = await producer.exited;
@@ -142,7 +147,7 @@ describe('eval --queue on a fleet of workers', () => {
     // SIGTERM a worker in the middle of a job of this run: it finishes that job, then exits 0.
     const leaving = pool.workers[1]!; // workers[0] was killed above; two live ones remain
     const before = readTrace(leaving.trace).length;
-    await until('the leaving worker to be in a job', () => readTrace(leaving.trace).length > before);
+    await until('the leaving worker to be in a job', () => inJob(leaving, before));
     const job = readTrace(leaving.trace).at(-1)!.job;
     const doneBefore = leaving.proc.stderr().includes(`job ${job}:`);
     leaving.proc.child.kill('SIGTERM');

@@ -13,8 +13,8 @@ import { countEvalRows, readEvalInput } from './eval-input';
 import { JsonlAppender } from './jsonl-file';
 import { preferencePairs } from './preference-pairs';
 import { createProgress, type ProgressSink } from './progress';
-import { rankRows, type EvalRecord } from './rank-rows';
-import { openResults, openSideFile, type ResumePoint } from './results-log';
+import { rankRows } from './rank-rows';
+import { checkResumed, openResults, openSideFile, rejectLine, type ResumePoint } from './results-log';
 import { SummaryAccumulator, summaryTable } from './summary';
 import { isFleetEval } from '../fleet/fleet-args';
 import { runProducer } from '../fleet/producer';
@@ -175,19 +175,4 @@ function keep<T extends Sink>(sinks: Sink[], sink: T): T {
 
 async function passes(blender: NodeBlender): Promise<number> {
   return (await blender.info()).ranker?.passes ?? 0;
-}
-
-function rejectLine(bad: BadRow): { row: number; line: number; field: string | null; message: string } {
-  return { row: bad.row, line: bad.line, field: bad.field, message: bad.message };
-}
-
-/** A result found on disk must be of the row the file has there (same models), or resuming mixes runs. */
-function checkResumed(row: RankRow, record: EvalRecord): EvalRecord {
-  if (record.models.join('\u0000') !== row.models.join('\u0000')) {
-    throw new Error(
-      `the results file's row ${row.row} ranks models ${record.models.join(', ')} but the input's row ${row.row} has ${row.models.join(', ')}: ` +
-        'it was written from another file or with other --models; resume with the same input and options',
-    );
-  }
-  return record;
 }

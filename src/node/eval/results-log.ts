@@ -5,6 +5,7 @@
 // --resume continues after that row: results are cut after their last complete line (a torn
 // tail dropped), the side files after their last line of a row up to it. Nothing here ranks,
 // so a queue's producer can keep a results file the same way.
+import type { BadRow, RankRow } from '../../datasets/batch-rows';
 import { JsonlAppender, readCompleteLines } from './jsonl-file';
 import type { EvalRecord } from './rank-rows';
 
@@ -50,4 +51,20 @@ function isRecord(value: unknown): value is EvalRecord {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Partial<EvalRecord>;
   return Number.isInteger(record.row) && Array.isArray(record.ranks) && Array.isArray(record.models) && record.ranks.length === record.models.length;
+}
+
+/** A bad row as a line of the rejects file. */
+export function rejectLine(bad: BadRow): { row: number; line: number; field: string | null; message: string } {
+  return { row: bad.row, line: bad.line, field: bad.field, message: bad.message };
+}
+
+/** A result found on disk must be of the row the file has there (same models), or resuming mixes runs. */
+export function checkResumed(row: RankRow, record: EvalRecord): EvalRecord {
+  if (record.models.join('\u0000') !== row.models.join('\u0000')) {
+    throw new Error(
+      `the results file's row ${row.row} ranks models ${record.models.join(', ')} but the input's row ${row.row} has ${row.models.join(', ')}: ` +
+        'it was written from another file or with other --models; resume with the same input and options',
+    );
+  }
+  return record;
 }

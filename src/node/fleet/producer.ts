@@ -11,7 +11,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { BadRow, RankRow } from '../../datasets/batch-rows';
+import type { BadRow } from '../../datasets/batch-rows';
 import { isBlenderError } from '../../engine/errors';
 import type { EvalIo } from '../eval/eval-command';
 import { EVAL_USAGE, UsageError } from '../eval/eval-args';
@@ -20,7 +20,7 @@ import type { JsonlAppender } from '../eval/jsonl-file';
 import { preferencePairs } from '../eval/preference-pairs';
 import { createProgress, type ProgressSink } from '../eval/progress';
 import type { EvalRecord } from '../eval/rank-rows';
-import { openResults, openSideFile } from '../eval/results-log';
+import { checkResumed, openResults, openSideFile, rejectLine } from '../eval/results-log';
 import { SummaryAccumulator, summaryTable } from '../eval/summary';
 import { PRODUCER_USAGE, parseProducerArgs, type ProducerArgs } from './fleet-args';
 import { FleetStats, fleetTable, type FleetSummary } from './fleet-stats';
@@ -274,17 +274,4 @@ async function openRun(queue: Queue, redis: Redis, prefix: string, name: string,
 function keep(sinks: JsonlAppender[], sink: JsonlAppender): JsonlAppender {
   sinks.push(sink);
   return sink;
-}
-
-function rejectLine(bad: BadRow): { row: number; line: number; field: string | null; message: string } {
-  return { row: bad.row, line: bad.line, field: bad.field, message: bad.message };
-}
-
-function checkResumed(row: RankRow, record: EvalRecord): EvalRecord {
-  if (record.models.join('\u0000') !== row.models.join('\u0000')) {
-    throw new Error(
-      `the results file's row ${row.row} ranks models ${record.models.join(', ')} but the input's row ${row.row} has ${row.models.join(', ')}: resume with the same input and options`,
-    );
-  }
-  return record;
 }
