@@ -3,24 +3,10 @@ import { isBlenderError } from '../../src/engine/errors';
 import type { Dtype } from '../../src/runtime/common/dtypes';
 import { chooseBackend, type BackendRequest } from '../../src/runtime/web/backend-choice';
 import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
+import { webGpuAdapter } from './webgpu-adapter';
 
 const ALL: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const noAdapter: WebGpuProbe = { available: false, reason: 'no WebGPU adapter (requestAdapter() returned null)' };
-function adapter(shaderF16: boolean, isFallbackAdapter = false): WebGpuProbe {
-  return {
-    available: true,
-    adapter: {
-      vendor: 'acme',
-      architecture: 'x1',
-      device: '',
-      description: '',
-      isFallbackAdapter,
-      software: isFallbackAdapter ? 'a fallback adapter' : null,
-      shaderF16,
-      maxBufferSize: 1 << 30,
-    },
-  };
-}
 const request = (over: Partial<BackendRequest>): BackendRequest => ({
   device: 'auto',
   dtype: 'auto',
@@ -42,14 +28,14 @@ function errorOf(fn: () => unknown): { code: string; argument: string | undefine
 describe('chooseBackend', () => {
   it.each<[string, Partial<BackendRequest>, string, Dtype, RegExp]>([
     ['auto without adapter -> WASM q8', {}, 'wasm', 'q8', /WASM: no WebGPU adapter/],
-    ['auto with shader-f16 -> WebGPU fp16', { webgpu: adapter(true) }, 'webgpu', 'fp16', /WebGPU \(acme x1\)/],
-    ['auto without shader-f16 -> WebGPU q4', { webgpu: adapter(false) }, 'webgpu', 'q4', /WebGPU/],
-    ['auto, no q4 variant, no f16 -> WebGPU fp32', { webgpu: adapter(false), available: ['fp32', 'q8'] }, 'webgpu', 'fp32', /WebGPU/],
-    ['q8 asked with an adapter -> WASM, says why', { webgpu: adapter(true), dtype: 'q8' }, 'wasm', 'q8', /q8 does not run on WebGPU/],
-    ['fp16 asked, adapter lacks f16 -> WASM, says why', { webgpu: adapter(false), dtype: 'fp16' }, 'wasm', 'fp16', /shader-f16/],
-    ['wasm forced with an adapter', { webgpu: adapter(true), device: 'wasm' }, 'wasm', 'q8', /as asked/],
+    ['auto with shader-f16 -> WebGPU fp16', { webgpu: webGpuAdapter(true) }, 'webgpu', 'fp16', /WebGPU \(acme x1\)/],
+    ['auto without shader-f16 -> WebGPU q4', { webgpu: webGpuAdapter(false) }, 'webgpu', 'q4', /WebGPU/],
+    ['auto, no q4 variant, no f16 -> WebGPU fp32', { webgpu: webGpuAdapter(false), available: ['fp32', 'q8'] }, 'webgpu', 'fp32', /WebGPU/],
+    ['q8 asked with an adapter -> WASM, says why', { webgpu: webGpuAdapter(true), dtype: 'q8' }, 'wasm', 'q8', /q8 does not run on WebGPU/],
+    ['fp16 asked, adapter lacks f16 -> WASM, says why', { webgpu: webGpuAdapter(false), dtype: 'fp16' }, 'wasm', 'fp16', /shader-f16/],
+    ['wasm forced with an adapter', { webgpu: webGpuAdapter(true), device: 'wasm' }, 'wasm', 'q8', /as asked/],
     ['wasm, model without q8 -> fp32', { device: 'wasm', available: ['fp32', 'fp16'] }, 'wasm', 'fp32', /as asked/],
-    ['webgpu forced, q4', { webgpu: adapter(false, true), device: 'webgpu', dtype: 'q4' }, 'webgpu', 'q4', /fallback adapter/],
+    ['webgpu forced, q4', { webgpu: webGpuAdapter(false, 'a fallback adapter'), device: 'webgpu', dtype: 'q4' }, 'webgpu', 'q4', /fallback adapter/],
   ])('%s', (_name, over, backend, dtype, reason) => {
     const choice = chooseBackend(request(over));
     expect(choice).toMatchObject({ backend, dtype });
@@ -63,7 +49,7 @@ describe('chooseBackend', () => {
   });
 
   it('refuses q8 on forced WebGPU instead of running it on the CPU', () => {
-    expect(errorOf(() => chooseBackend(request({ device: 'webgpu', dtype: 'q8', webgpu: adapter(true) })))).toMatchObject({
+    expect(errorOf(() => chooseBackend(request({ device: 'webgpu', dtype: 'q8', webgpu: webGpuAdapter(true) })))).toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
       argument: 'options.dtype',
     });

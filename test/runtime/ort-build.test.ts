@@ -3,26 +3,12 @@ import type { Dtype } from '../../src/runtime/common/dtypes';
 import { chooseBackend, type PageDevice } from '../../src/runtime/web/backend-choice';
 import { chooseOrtBuild, type OrtBuildRequest } from '../../src/runtime/web/ort-build';
 import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
+import { webGpuAdapter } from './webgpu-adapter';
 
 const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const DEVICES: PageDevice[] = ['auto', 'webgpu', 'wasm'];
 const noAdapter: WebGpuProbe = { available: false, reason: 'no WebGPU adapter (requestAdapter() returned null)' };
-function adapter(shaderF16: boolean, software: string | null = null): WebGpuProbe {
-  return {
-    available: true,
-    adapter: {
-      vendor: 'acme',
-      architecture: 'x1',
-      device: '',
-      description: '',
-      isFallbackAdapter: software !== null,
-      software,
-      shaderF16,
-      maxBufferSize: 1 << 30,
-    },
-  };
-}
-const PROBES: WebGpuProbe[] = [noAdapter, adapter(false), adapter(true), adapter(false, 'SwiftShader')];
+const PROBES: WebGpuProbe[] = [noAdapter, webGpuAdapter(false), webGpuAdapter(true), webGpuAdapter(false, 'SwiftShader')];
 
 /** Every non-empty set of variants a model folder can have. */
 const VARIANT_SETS: Dtype[][] = Array.from({ length: 2 ** DTYPES.length - 1 }, (_, mask) => DTYPES.filter((_, bit) => ((mask + 1) >> bit) & 1));
@@ -30,13 +16,13 @@ const VARIANT_SETS: Dtype[][] = Array.from({ length: 2 ** DTYPES.length - 1 }, (
 describe('chooseOrtBuild', () => {
   it.each<[string, OrtBuildRequest, 'wasm' | 'webgpu']>([
     ['no adapter -> plain WASM build', { device: 'auto', dtype: 'auto', webgpu: noAdapter }, 'wasm'],
-    ['device wasm with an adapter -> plain WASM build', { device: 'wasm', dtype: 'auto', webgpu: adapter(true) }, 'wasm'],
-    ['auto with an adapter -> WebGPU build', { device: 'auto', dtype: 'auto', webgpu: adapter(false) }, 'webgpu'],
-    ['device webgpu -> WebGPU build', { device: 'webgpu', dtype: 'q4', webgpu: adapter(false) }, 'webgpu'],
+    ['device wasm with an adapter -> plain WASM build', { device: 'wasm', dtype: 'auto', webgpu: webGpuAdapter(true) }, 'wasm'],
+    ['auto with an adapter -> WebGPU build', { device: 'auto', dtype: 'auto', webgpu: webGpuAdapter(false) }, 'webgpu'],
+    ['device webgpu -> WebGPU build', { device: 'webgpu', dtype: 'q4', webgpu: webGpuAdapter(false) }, 'webgpu'],
     ['device webgpu without adapter -> plain build (the load fails with BACKEND_UNAVAILABLE)', { device: 'webgpu', dtype: 'auto', webgpu: noAdapter }, 'wasm'],
-    ['auto, q8 asked, with an adapter -> plain build (q8 runs on WASM)', { device: 'auto', dtype: 'q8', webgpu: adapter(true) }, 'wasm'],
-    ['auto, fp16 asked, adapter lacks shader-f16 -> plain build', { device: 'auto', dtype: 'fp16', webgpu: adapter(false) }, 'wasm'],
-    ['auto, fp16 asked, adapter has shader-f16 -> WebGPU build', { device: 'auto', dtype: 'fp16', webgpu: adapter(true) }, 'webgpu'],
+    ['auto, q8 asked, with an adapter -> plain build (q8 runs on WASM)', { device: 'auto', dtype: 'q8', webgpu: webGpuAdapter(true) }, 'wasm'],
+    ['auto, fp16 asked, adapter lacks shader-f16 -> plain build', { device: 'auto', dtype: 'fp16', webgpu: webGpuAdapter(false) }, 'wasm'],
+    ['auto, fp16 asked, adapter has shader-f16 -> WebGPU build', { device: 'auto', dtype: 'fp16', webgpu: webGpuAdapter(true) }, 'webgpu'],
   ])('%s', (_, request, build) => {
     expect(chooseOrtBuild(request)).toBe(build);
   });

@@ -10,7 +10,7 @@ import { isBlenderError } from '../../src/engine/errors';
 import { ModelStore } from '../../src/runtime/web/model-store';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptions } from '../../src/runtime/common/ort-sessions';
 import { loadPageRanker } from '../../src/runtime/web/page-ranker';
-import type { WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
+import { webGpuAdapter } from './webgpu-adapter';
 
 const MODEL_DIR = 'public/models/tiny-pairrm';
 const URL_BASE = 'https://example.test/models/tiny-pairrm';
@@ -59,19 +59,7 @@ function fakeWebOrt(webgpu: 'cannot-create' | 'cannot-run'): OrtModuleLike & { o
 const isStarterGraph = (model: Uint8Array | string) => typeof model !== 'string' && model.byteLength < 1024;
 
 // A hardware adapter: `auto` tries WebGPU first (a software one would go to WASM at once).
-const adapter: WebGpuProbe = {
-  available: true,
-  adapter: {
-    vendor: 'acme',
-    architecture: 'x1',
-    device: '',
-    description: '',
-    isFallbackAdapter: false,
-    software: null,
-    shaderF16: false,
-    maxBufferSize: 1 << 30,
-  },
-};
+const adapter = webGpuAdapter(false);
 
 describe('loadPageRanker', () => {
   it.each(['cannot-create', 'cannot-run'] as const)('falls back from WebGPU to WASM when WebGPU %s, and says why', async (failure) => {

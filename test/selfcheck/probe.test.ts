@@ -10,6 +10,7 @@ import { chooseBackend, fallbackLadder, type BackendRequest } from '../../src/ru
 import { choiceMemory } from '../../src/runtime/web/choice-memory';
 import type { KeyValueStorage } from '../../src/runtime/web/chunked-cache';
 import { probeWebGpu, softwareRenderer, type WebGpuProbe } from '../../src/runtime/web/webgpu-probe';
+import { webGpuAdapter } from '../runtime/webgpu-adapter';
 
 const manifest = (folder: string): Record<string, unknown> =>
   JSON.parse(readFileSync(`public/models/${folder}/manifest.json`, 'utf8')) as Record<string, unknown>;
@@ -99,19 +100,6 @@ describe('checkProbe', () => {
 });
 
 const ALL: Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
-const gpu = (shaderF16: boolean, software: string | null = null): WebGpuProbe => ({
-  available: true,
-  adapter: {
-    vendor: 'acme',
-    architecture: 'x1',
-    device: '',
-    description: '',
-    isFallbackAdapter: software !== null,
-    software,
-    shaderF16,
-    maxBufferSize: 1 << 30,
-  },
-});
 const noGpu: WebGpuProbe = { available: false, reason: 'no WebGPU adapter' };
 const req = (over: Partial<BackendRequest>): BackendRequest => ({ device: 'auto', dtype: 'auto', webgpu: noGpu, available: ALL, ...over });
 const ladderOf = (over: Partial<BackendRequest>) => {
@@ -153,24 +141,24 @@ describe('software adapters', () => {
 
 describe('the choice under auto', () => {
   it.each<[string, WebGpuProbe, string]>([
-    ['SwiftShader', gpu(false, 'SwiftShader'), 'WASM: the only WebGPU adapter is a software one (SwiftShader)'],
-    ['a fallback adapter', gpu(true, 'a fallback adapter'), 'WASM: the only WebGPU adapter is a software one (a fallback adapter)'],
+    ['SwiftShader', webGpuAdapter(false, 'SwiftShader'), 'WASM: the only WebGPU adapter is a software one (SwiftShader)'],
+    ['a fallback adapter', webGpuAdapter(true, 'a fallback adapter'), 'WASM: the only WebGPU adapter is a software one (a fallback adapter)'],
   ])('a software adapter (%s) means WASM, with the reason', (_name, webgpu, reason) => {
     expect(chooseBackend(req({ webgpu }))).toEqual({ backend: 'wasm', dtype: 'q8', reason });
   });
 
   it('a software adapter still runs WebGPU when asked', () => {
-    expect(chooseBackend(req({ webgpu: gpu(false, 'SwiftShader'), device: 'webgpu' }))).toMatchObject({ backend: 'webgpu', dtype: 'q4' });
+    expect(chooseBackend(req({ webgpu: webGpuAdapter(false, 'SwiftShader'), device: 'webgpu' }))).toMatchObject({ backend: 'webgpu', dtype: 'q4' });
   });
 
   it.each<[string, Partial<BackendRequest>, string[]]>([
-    ['GPU with f16: fp16, fp32, then WASM', { webgpu: gpu(true) }, ['webgpu/fp16', 'webgpu/fp32', 'wasm/q8', 'wasm/fp32']],
-    ['GPU without f16: q4, fp32, then WASM', { webgpu: gpu(false) }, ['webgpu/q4', 'webgpu/fp32', 'wasm/q8', 'wasm/fp32']],
+    ['GPU with f16: fp16, fp32, then WASM', { webgpu: webGpuAdapter(true) }, ['webgpu/fp16', 'webgpu/fp32', 'wasm/q8', 'wasm/fp32']],
+    ['GPU without f16: q4, fp32, then WASM', { webgpu: webGpuAdapter(false) }, ['webgpu/q4', 'webgpu/fp32', 'wasm/q8', 'wasm/fp32']],
     ['no GPU: q8 then fp32', {}, ['wasm/q8', 'wasm/fp32']],
     ['only fp32: nothing safer', { available: ['fp32'] }, ['wasm/fp32']],
-    ['no q8 on WASM: fp32 is its auto dtype', { webgpu: gpu(true), available: ['fp32', 'fp16'] }, ['webgpu/fp16', 'webgpu/fp32', 'wasm/fp32']],
-    ['explicit device: no ladder', { webgpu: gpu(true), device: 'webgpu' }, ['webgpu/fp16']],
-    ['explicit dtype: no ladder', { webgpu: gpu(true), dtype: 'q4' }, ['webgpu/q4']],
+    ['no q8 on WASM: fp32 is its auto dtype', { webgpu: webGpuAdapter(true), available: ['fp32', 'fp16'] }, ['webgpu/fp16', 'webgpu/fp32', 'wasm/fp32']],
+    ['explicit device: no ladder', { webgpu: webGpuAdapter(true), device: 'webgpu' }, ['webgpu/fp16']],
+    ['explicit dtype: no ladder', { webgpu: webGpuAdapter(true), dtype: 'q4' }, ['webgpu/q4']],
     ['explicit wasm: no ladder', { device: 'wasm' }, ['wasm/q8']],
   ])('ladder: %s', (_name, over, rungs) => {
     expect(ladderOf(over)).toEqual(rungs);
@@ -198,7 +186,7 @@ describe('choiceMemory', () => {
     await memory.remember('https://a/models/m', noGpu, failure); // same model, no duplicate
     await memory.remember('https://a/models/other', noGpu, failure);
     expect(await memory.failures('https://a/models/m', noGpu)).toEqual([failure]);
-    expect(await memory.failures('https://a/models/m', gpu(true))).toEqual([]);
+    expect(await memory.failures('https://a/models/m', webGpuAdapter(true))).toEqual([]);
     await memory.forget('https://a/models/m');
     expect(await memory.failures('https://a/models/m', noGpu)).toEqual([]);
     expect(await memory.failures('https://a/models/other', noGpu)).toEqual([failure]);
@@ -212,12 +200,12 @@ describe('choiceMemory', () => {
     const cache = modelCacheOver({ storage, baseUrl: 'https://a.example/app/' });
     const failure = { backend: 'wasm' as const, dtype: 'q8' as const, summary: 's' };
     await memory.remember('https://a.example/app/models/m', noGpu, failure);
-    await memory.remember('https://a.example/app/models/n', gpu(true), failure);
+    await memory.remember('https://a.example/app/models/n', webGpuAdapter(true), failure);
     await cache.delete('models/m'); // relative, as the blender resolves it
     expect(await memory.failures('https://a.example/app/models/m', noGpu)).toEqual([]);
-    expect(await memory.failures('https://a.example/app/models/n', gpu(true))).toEqual([failure]);
+    expect(await memory.failures('https://a.example/app/models/n', webGpuAdapter(true))).toEqual([failure]);
     await cache.clear();
-    expect(await memory.failures('https://a.example/app/models/n', gpu(true))).toEqual([]);
+    expect(await memory.failures('https://a.example/app/models/n', webGpuAdapter(true))).toEqual([]);
   });
 
   it('storage that fails costs only the memory', async () => {
