@@ -1,15 +1,14 @@
 // Greedy generation with an exported T5 folder on onnxruntime-node, feeding the merged
-// decoder one token at a time through its past inputs (as transformers.js does).
-// export.py uses it to measure each variant's agreement with fp32.
+// decoder one token at a time through its past inputs (as transformers.js does; the loop is
+// tools/common/greedy_t5.mjs). export.py uses it to measure each variant's agreement with fp32.
 //
 //   node tools/fuser/greedy_onnx.mjs --folder DIR --suffix _q4 --prompts prompts.json \
 //        --max-new-tokens 20 --out out.json
 // prompts.json: [[id, ...], ...] (encoder ids). out.json: [[0, id, ...], ...] per prompt,
 // the decoder start token first, stopping after eos (or max-new-tokens).
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import ort from 'onnxruntime-node';
+import { greedyT5 } from '../common/greedy_t5.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -20,41 +19,6 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-const config = JSON.parse(fs.readFileSync(path.join(args.folder, 'config.json'), 'utf8'));
-const options = { intraOpNumThreads: 1, interOpNumThreads: 1 };
-const encoder = await ort.InferenceSession.create(path.join(args.folder, `onnx/encoder_model${args.suffix}.onnx`), options);
-const decoder = await ort.InferenceSession.create(path.join(args.folder, `onnx/decoder_model_merged${args.suffix}.onnx`), options);
 const prompts = JSON.parse(fs.readFileSync(args.prompts, 'utf8'));
-const maxNew = Number(args['max-new-tokens']);
-
-const int64 = (ids) => new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]);
-const results = [];
-for (const ids of prompts) {
-  const mask = int64(ids.map(() => 1));
-  const { last_hidden_state: hidden } = await encoder.run({ input_ids: int64(ids), attention_mask: mask });
-  const past = {};
-  for (const name of decoder.inputNames.filter((n) => n.startsWith('past_key_values.'))) {
-    past[name] = new ort.Tensor('float32', new Float32Array(0), [1, config.num_heads, 0, config.d_kv]);
-  }
-  const out = [config.decoder_start_token_id];
-  for (let step = 0; step < maxNew; step++) {
-    const result = await decoder.run({
-      input_ids: int64([out[out.length - 1]]),
-      encoder_attention_mask: mask,
-      encoder_hidden_states: hidden,
-      ...past,
-    });
-    const logits = result.logits.data;
-    const vocab = result.logits.dims[2];
-    let best = 0;
-    for (let v = 1; v < vocab; v++) if (logits[v] > logits[best]) best = v;
-    out.push(best);
-    for (const name of decoder.outputNames.filter((n) => n.startsWith('present.'))) {
-      // The encoder part of the cache is computed once, at the first step.
-      if (step === 0 || name.includes('.decoder.')) past[name.replace('present.', 'past_key_values.')] = result[name];
-    }
-    if (best === config.eos_token_id) break;
-  }
-  results.push(out);
-}
-fs.writeFileSync(args.out, JSON.stringify(results));
+const { greedy } = await greedyT5(args.folder, args.suffix, prompts, Number(args['max-new-tokens']));
+fs.writeFileSync(args.out, JSON.stringify(greedy));
