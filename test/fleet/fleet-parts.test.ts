@@ -2,7 +2,7 @@
 // the shard grid, which errors are a row's fault.
 import { describe, expect, it } from 'vitest';
 import { BlenderError } from '../../src/engine/errors';
-import { UsageError } from '../../src/node/eval/eval-args';
+import { UsageError } from '../../src/node/command-line';
 import type { EvalInputItem } from '../../src/node/eval/eval-input';
 import { parseProducerArgs, parseWorkerArgs } from '../../src/node/fleet/fleet-args';
 import { shardJobId } from '../../src/node/fleet/jobs';

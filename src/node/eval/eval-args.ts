@@ -1,7 +1,8 @@
 // `llm-blender-web eval`'s command line, checked into EvalArgs. A bad flag throws a UsageError
 // (exit code 2 with the usage text); nothing is opened or loaded before the line is valid.
 import type { RankOrders, RankStrategy } from '../../engine/types';
-import { isDtypeOption, type DtypeOption } from '../../runtime/common/dtypes';
+import type { DtypeOption } from '../../runtime/common/dtypes';
+import { UsageError, dtypeOf, flagValue, oneOf, positiveInteger } from '../command-line';
 import type { NodeDevice } from '../node-blender-options';
 
 export type PairsMode = 'best-worst' | 'all' | 'adjacent';
@@ -37,8 +38,6 @@ export interface EvalArgs {
   /** Seconds between progress lines when stderr is not a terminal. */
   progressEvery: number;
 }
-
-export class UsageError extends Error {}
 
 export const EVAL_USAGE = `usage: llm-blender-web eval FILE --ranker <folder> [options]
   FILE                 MixInstruct JSON Lines or JSON array, or the demo's JSONL / CSV batch formats
@@ -102,36 +101,20 @@ export function parseEvalArgs(argv: readonly string[], { needsRanker = true } = 
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    const positive = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive integer`);
-      return n;
-    };
-    const oneOf = <T extends string>(choices: readonly T[]): T => {
-      const v = value();
-      if (!(choices as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, not ${JSON.stringify(v)}`);
-      return v as T;
-    };
+    const value = () => flagValue(flag, argv[++i]);
+    const positive = () => positiveInteger(flag, value());
     switch (flag) {
       case '--ranker':
         args.ranker = value();
         break;
-      case '--dtype': {
-        const dtype = value();
-        if (!isDtypeOption(dtype)) throw new UsageError(`--dtype must be fp32, fp16, q8, q4 or auto, not ${JSON.stringify(dtype)}`);
-        args.dtype = dtype;
+      case '--dtype':
+        args.dtype = dtypeOf(value());
         break;
-      }
       case '--device':
-        args.device = oneOf(['cpu', 'cuda', 'auto'] as const);
+        args.device = oneOf(flag, value(), ['cpu', 'cuda', 'auto'] as const);
         break;
       case '--strategy':
-        args.strategy = oneOf(STRATEGIES);
+        args.strategy = oneOf(flag, value(), STRATEGIES);
         break;
       case '--budget':
         args.budget = positive();
@@ -140,7 +123,7 @@ export function parseEvalArgs(argv: readonly string[], { needsRanker = true } = 
         args.topK = positive();
         break;
       case '--orders':
-        args.orders = oneOf(['both', 'one'] as const);
+        args.orders = oneOf(flag, value(), ['both', 'one'] as const);
         break;
       case '--batch-size':
         args.batchSize = positive();
@@ -182,7 +165,7 @@ export function parseEvalArgs(argv: readonly string[], { needsRanker = true } = 
         args.pairsOut = value();
         break;
       case '--pairs':
-        args.pairs = oneOf(PAIRS_MODES);
+        args.pairs = oneOf(flag, value(), PAIRS_MODES);
         break;
       case '--min-margin': {
         const margin = Number(value());

@@ -8,7 +8,8 @@ import { describeBadRow, type BadRow, type RankRow } from '../../datasets/batch-
 import { isBlenderError } from '../../engine/errors';
 import { createBlender as createNodeBlender, type NodeBlender } from '../create-blender';
 import type { NodeBlenderOptions } from '../node-blender-options';
-import { EVAL_USAGE, UsageError, parseEvalArgs, type EvalArgs } from './eval-args';
+import { UsageError, parseCommandLine, rankerOptions } from '../command-line';
+import { EVAL_USAGE, parseEvalArgs, type EvalArgs } from './eval-args';
 import { countEvalRows, readEvalInput } from './eval-input';
 import { JsonlAppender } from './jsonl-file';
 import { preferencePairs } from './preference-pairs';
@@ -39,19 +40,12 @@ interface Sink {
 /** Runs the command; returns the exit code (0 ok, 1 the run failed, 2 bad usage, 130 interrupted). */
 export async function runEval(argv: readonly string[], io: EvalIo): Promise<number> {
   if (isFleetEval(argv)) return runProducer(argv, io);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.error(`${EVAL_USAGE}\n`);
-    return 0;
-  }
-  let args: EvalArgs;
-  try {
-    args = parseEvalArgs(argv);
-    if (!existsSync(args.file) || !statSync(args.file).isFile()) throw new UsageError(`no such file: ${args.file}`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.error(`${error.message}\n${EVAL_USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(argv, EVAL_USAGE, io, () => {
+    const parsed = parseEvalArgs(argv);
+    if (!existsSync(parsed.file) || !statSync(parsed.file).isFile()) throw new UsageError(`no such file: ${parsed.file}`);
+    return parsed;
+  });
+  if (typeof args === 'number') return args;
   const sinks: Sink[] = [];
   let blender: NodeBlender | undefined;
   let progress: ProgressSink | undefined;
@@ -64,13 +58,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
     const trace = args.trace === undefined ? null : keep(sinks, new JsonlAppender(args.trace, existsSync(args.trace) ? statSync(args.trace).size : null));
 
     const total = await countEvalRows(args.file, args.limit);
-    blender = await (io.createBlender ?? createNodeBlender)({
-      ranker: args.ranker,
-      dtype: args.dtype,
-      ...(args.device !== undefined ? { device: args.device } : {}),
-      threads: args.threads,
-      batchSize: args.batchSize,
-    });
+    blender = await (io.createBlender ?? createNodeBlender)(rankerOptions(args));
     const passesAtStart = await passes(blender);
     const summary = new SummaryAccumulator(args.strategy);
     let rowsDone = 0;

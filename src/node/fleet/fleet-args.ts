@@ -1,8 +1,9 @@
 // The fleet's command lines: `eval FILE --queue URL ...` (the producer: eval's own flags plus
 // the queue's) and `worker --queue URL --ranker DIR ...`. A bad flag is a UsageError (exit 2).
-import { isDtypeOption, type DtypeOption } from '../../runtime/common/dtypes';
+import type { DtypeOption } from '../../runtime/common/dtypes';
+import { UsageError, dtypeOf, flagValue, positiveInteger } from '../command-line';
 import type { NodeDevice } from '../node-blender-options';
-import { UsageError, parseEvalArgs, type EvalArgs } from '../eval/eval-args';
+import { parseEvalArgs, type EvalArgs } from '../eval/eval-args';
 import { QueueUrlError, parseQueueUrl, type QueueTarget } from './queue-url';
 
 export interface ProducerArgs {
@@ -72,9 +73,7 @@ export function parseProducerArgs(argv: readonly string[]): ProducerArgs {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (PRODUCER_FLAGS.has(flag)) {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      taken.set(flag, value);
+      taken.set(flag, flagValue(flag, argv[++i]));
     } else {
       if (WORKER_ONLY.includes(flag)) {
         throw new UsageError(`${flag} is a worker flag with --queue: the workers load the model (llm-blender-web worker ${flag} ...)`);
@@ -87,10 +86,10 @@ export function parseProducerArgs(argv: readonly string[]): ProducerArgs {
   return {
     eval: evalArgs,
     queue: queueOf(taken.get('--queue')!),
-    shardSize: positive('--shard-size', taken.get('--shard-size'), 64),
-    window: positive('--window', taken.get('--window'), 64),
-    attempts: positive('--attempts', taken.get('--attempts'), 3),
-    pollMs: positive('--poll-ms', taken.get('--poll-ms'), 50),
+    shardSize: positiveOr('--shard-size', taken.get('--shard-size'), 64),
+    window: positiveOr('--window', taken.get('--window'), 64),
+    attempts: positiveOr('--attempts', taken.get('--attempts'), 3),
+    pollMs: positiveOr('--poll-ms', taken.get('--poll-ms'), 50),
   };
 }
 
@@ -112,12 +111,8 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    const number = () => positive(flag, value(), 0);
+    const value = () => flagValue(flag, argv[++i]);
+    const positive = () => positiveInteger(flag, value());
     switch (flag) {
       case '--queue':
         queue = value();
@@ -125,12 +120,9 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
       case '--ranker':
         args.ranker = value();
         break;
-      case '--dtype': {
-        const dtype = value();
-        if (!isDtypeOption(dtype)) throw new UsageError(`--dtype must be fp32, fp16, q8, q4 or auto, not ${JSON.stringify(dtype)}`);
-        args.dtype = dtype;
+      case '--dtype':
+        args.dtype = dtypeOf(value());
         break;
-      }
       case '--device': {
         const device = value();
         if (device !== 'cpu' && device !== 'cuda' && device !== 'auto')
@@ -139,10 +131,10 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
         break;
       }
       case '--threads':
-        args.threads = number();
+        args.threads = positive();
         break;
       case '--batch-size':
-        args.batchSize = number();
+        args.batchSize = positive();
         break;
       case '--pair-cache': {
         const n = Number(value());
@@ -151,19 +143,19 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
         break;
       }
       case '--concurrency':
-        args.concurrency = number();
+        args.concurrency = positive();
         break;
       case '--chunk':
-        args.chunk = number();
+        args.chunk = positive();
         break;
       case '--lock-duration':
-        args.lockDurationMs = number();
+        args.lockDurationMs = positive();
         break;
       case '--stalled-interval':
-        args.stalledIntervalMs = number();
+        args.stalledIntervalMs = positive();
         break;
       case '--max-stalled':
-        args.maxStalled = number();
+        args.maxStalled = positive();
         break;
       case '--trace':
         args.trace = value();
@@ -186,9 +178,6 @@ function queueOf(url: string): QueueTarget {
   }
 }
 
-function positive(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive integer`);
-  return n;
+function positiveOr(flag: string, text: string | undefined, fallback: number): number {
+  return text === undefined ? fallback : positiveInteger(flag, text);
 }

@@ -14,7 +14,8 @@ import { Redis } from 'ioredis';
 import type { BadRow } from '../../datasets/batch-rows';
 import { isBlenderError } from '../../engine/errors';
 import type { EvalIo } from '../eval/eval-command';
-import { EVAL_USAGE, UsageError } from '../eval/eval-args';
+import { UsageError, parseCommandLine } from '../command-line';
+import { EVAL_USAGE } from '../eval/eval-args';
 import { countEvalRows, readEvalInput, type EvalInputItem } from '../eval/eval-input';
 import type { JsonlAppender } from '../eval/jsonl-file';
 import { preferencePairs } from '../eval/preference-pairs';
@@ -22,7 +23,7 @@ import { createProgress, type ProgressSink } from '../eval/progress';
 import type { EvalRecord } from '../eval/rank-rows';
 import { checkResumed, openResults, openSideFile, rejectLine } from '../eval/results-log';
 import { SummaryAccumulator, summaryTable } from '../eval/summary';
-import { PRODUCER_USAGE, parseProducerArgs, type ProducerArgs } from './fleet-args';
+import { PRODUCER_USAGE, parseProducerArgs } from './fleet-args';
 import { FleetStats, fleetTable, type FleetSummary } from './fleet-stats';
 import { JOB_FORMAT, RUN_FIELDS, runKey, shardJobId, toJobRow, type RankSpec, type ShardJobData, type ShardJobResult } from './jobs';
 import { RedisUnavailable, checkRedis, onceEach } from './redis-check';
@@ -37,19 +38,12 @@ interface Pending {
 }
 
 export async function runProducer(argv: readonly string[], io: EvalIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.error(`${EVAL_USAGE}\n${PRODUCER_USAGE}\n`);
-    return 0;
-  }
-  let args: ProducerArgs;
-  try {
-    args = parseProducerArgs(argv);
-    if (!existsSync(args.eval.file) || !statSync(args.eval.file).isFile()) throw new UsageError(`no such file: ${args.eval.file}`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.error(`${error.message}\n${EVAL_USAGE}\n${PRODUCER_USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(argv, `${EVAL_USAGE}\n${PRODUCER_USAGE}`, io, () => {
+    const parsed = parseProducerArgs(argv);
+    if (!existsSync(parsed.eval.file) || !statSync(parsed.eval.file).isFile()) throw new UsageError(`no such file: ${parsed.eval.file}`);
+    return parsed;
+  });
+  if (typeof args === 'number') return args;
   const { eval: evalArgs, queue: target } = args;
   const sinks: JsonlAppender[] = [];
   let queue: Queue<ShardJobData, ShardJobResult> | undefined;

@@ -14,10 +14,10 @@ import type { BlenderError } from '../../engine/errors';
 import { isBlenderError } from '../../engine/errors';
 import { createBlender as createNodeBlender, type NodeBlender } from '../create-blender';
 import type { EvalIo } from '../eval/eval-command';
-import { UsageError } from '../eval/eval-args';
+import { parseCommandLine, rankerOptions } from '../command-line';
 import { JsonlAppender } from '../eval/jsonl-file';
 import { rankRows, type RankRowsResult } from '../eval/rank-rows';
-import { WORKER_USAGE, parseWorkerArgs, type WorkerArgs } from './fleet-args';
+import { WORKER_USAGE, parseWorkerArgs } from './fleet-args';
 import { JOB_FORMAT, RUN_FIELDS, runKey, type ShardJobData, type ShardJobResult } from './jobs';
 import { checkRedis, onceEach } from './redis-check';
 
@@ -30,18 +30,8 @@ export function isRowFault(error: BlenderError): boolean {
 
 /** Runs a worker until `io.signal` fires; returns the exit code (0 stopped, 1 failed, 2 bad usage). */
 export async function runWorker(argv: readonly string[], io: EvalIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.error(`${WORKER_USAGE}\n`);
-    return 0;
-  }
-  let args: WorkerArgs;
-  try {
-    args = parseWorkerArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.error(`${error.message}\n${WORKER_USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(argv, WORKER_USAGE, io, () => parseWorkerArgs(argv));
+  if (typeof args === 'number') return args;
   const id = `${hostname()}:${process.pid}`;
   const log = (text: string) => io.error(`worker ${id}: ${text}\n`);
   let blender: NodeBlender | undefined;
@@ -51,11 +41,7 @@ export async function runWorker(argv: readonly string[], io: EvalIo): Promise<nu
   try {
     await checkRedis(args.queue);
     blender = await (io.createBlender ?? createNodeBlender)({
-      ranker: args.ranker,
-      dtype: args.dtype,
-      ...(args.device !== undefined ? { device: args.device } : {}),
-      threads: args.threads,
-      batchSize: args.batchSize,
+      ...rankerOptions(args),
       ...(args.pairCache !== undefined ? { pairCache: args.pairCache } : {}),
     });
     const info = await blender.info();
