@@ -17,6 +17,7 @@
 import { BlenderError, isBlenderError } from '../engine/errors';
 import { createBlender, type NodeBlender } from './create-blender';
 import type { DtypeOption } from '../runtime/common/dtypes';
+import { flagValue, positiveInteger } from './command-line';
 import { runEval, type EvalIo } from './eval/eval-command';
 import { runWorker } from './fleet/worker';
 
@@ -112,16 +113,8 @@ function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command, ranker: '', dtype: undefined, batchSize: undefined, scores: false, chunk: 256 };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
-    const value = () => {
-      const next = rest[++i];
-      if (next === undefined) throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    const positive = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
-      return n;
-    };
+    const value = () => flagValue(flag, rest[++i]);
+    const positive = () => positiveInteger(flag, value());
     if (flag === '--ranker') args.ranker = value();
     else if (flag === '--dtype') args.dtype = value() as DtypeOption;
     else if (flag === '--batch-size') args.batchSize = positive();
