@@ -12,6 +12,7 @@ import type { BrowserInfo, createBlender as CreateBlender } from '../src/client/
 import { goldens as fuserGoldens, withinLimit } from '../test/fuse/fuser-goldens';
 import { goldens as pairGoldens } from '../test/models/pairrm-golden';
 import { packedTarball, ROOT } from '../tools/build/pack.mjs';
+import { serveStatic, type StaticServer } from './fixtures/hardening/static-server';
 
 export { ROOT };
 export const RANKER = '/models/tiny-pairrm';
@@ -186,6 +187,18 @@ export function buildOnce(app: string, tarball: string, build: () => void): void
   if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
   build();
   writeFileSync(marker, wanted);
+}
+
+/**
+ * An app that its own build.mjs bundles into dist/ (esbuild, webpack): its dependencies and the
+ * package installed, built once, the models copied into dist/, and dist/ served with COOP/COEP.
+ */
+export async function serveBuiltApp(app: string, port: number, models: readonly string[]): Promise<StaticServer> {
+  installAppDependencies(app);
+  const tarball = installPackage(app);
+  buildOnce(app, tarball, () => execFileSync(process.execPath, ['build.mjs'], { cwd: app, stdio: 'inherit' }));
+  copyModels(join(app, 'dist'), models);
+  return serveStatic(join(app, 'dist'), port, ISOLATION_HEADERS);
 }
 
 export interface CreateFailure {

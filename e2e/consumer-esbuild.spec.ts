@@ -1,33 +1,17 @@
 // An esbuild app with the package installed from its npm tarball: esbuild bundles the page,
 // the app copies the package's dist/browser/ to a folder it serves and passes that folder as
 // createBlender({ assetsUrl }) (e2e/consumer-esbuild/build.mjs, src/main.js).
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import {
-  buildOnce,
-  copyModels,
-  expectWorkingApp,
-  installAppDependencies,
-  installPackage,
-  ISOLATION_HEADERS,
-  PORTS,
-  recordRequests,
-  ROOT,
-  runScenario,
-} from './consumer-apps';
-import { serveStatic, type StaticServer } from './fixtures/hardening/static-server';
+import { expectWorkingApp, PORTS, recordRequests, ROOT, runScenario, serveBuiltApp } from './consumer-apps';
+import type { StaticServer } from './fixtures/hardening/static-server';
 
 const APP = join(ROOT, 'e2e', 'consumer-esbuild');
 let server: StaticServer | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  installAppDependencies(APP);
-  const tarball = installPackage(APP);
-  buildOnce(APP, tarball, () => execFileSync(process.execPath, ['build.mjs'], { cwd: APP, stdio: 'inherit' }));
-  copyModels(join(APP, 'dist'), ['models/tiny-pairrm']);
-  server = await serveStatic(join(APP, 'dist'), PORTS.esbuild, ISOLATION_HEADERS);
+  server = await serveBuiltApp(APP, PORTS.esbuild, ['models/tiny-pairrm']);
 });
 
 test.afterAll(async () => {

@@ -1,33 +1,17 @@
 // A webpack 5 app (production build) with the package installed from its npm tarball: webpack
 // finds the worker and ORT's wasm by itself (e2e/consumer-webpack/build.mjs has no package-specific
 // configuration); the page ranks and fuses with the bundled models, which the app serves.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import {
-  buildOnce,
-  copyModels,
-  expectWorkingApp,
-  installAppDependencies,
-  installPackage,
-  ISOLATION_HEADERS,
-  PORTS,
-  recordRequests,
-  ROOT,
-  runScenario,
-} from './consumer-apps';
-import { serveStatic, type StaticServer } from './fixtures/hardening/static-server';
+import { expectWorkingApp, PORTS, recordRequests, ROOT, runScenario, serveBuiltApp } from './consumer-apps';
+import type { StaticServer } from './fixtures/hardening/static-server';
 
 const APP = join(ROOT, 'e2e', 'consumer-webpack');
 let server: StaticServer | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  installAppDependencies(APP);
-  const tarball = installPackage(APP);
-  buildOnce(APP, tarball, () => execFileSync(process.execPath, ['build.mjs'], { cwd: APP, stdio: 'inherit' }));
-  copyModels(join(APP, 'dist'), ['models/tiny-pairrm', 'models/tiny-fuser']);
-  server = await serveStatic(join(APP, 'dist'), PORTS.webpack, ISOLATION_HEADERS);
+  server = await serveBuiltApp(APP, PORTS.webpack, ['models/tiny-pairrm', 'models/tiny-fuser']);
 });
 
 test.afterAll(async () => {
