@@ -7,7 +7,7 @@
 //
 // The steps share one page and leave the cache as the next step expects.
 import { expect, test, type Page } from '@playwright/test';
-import { modelFileRequests, openHardening, prependToWorker, RANKER } from './fixtures/hardening/helpers';
+import { modelFileRequests, openHardening, prependToWorker, RANKER, serveWithRanges } from './fixtures/hardening/helpers';
 
 const WEIGHTS_FILE = 'onnx/model_quantized.onnx'; // WASM's dtype
 const WEIGHTS = `${RANKER}/${WEIGHTS_FILE}`;
@@ -27,21 +27,13 @@ test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));
   await prependToWorker(page, () => prelude);
-  await page.route(`**${WEIGHTS}`, async (route) => {
-    const range = route.request().headers()['range'];
-    weightRanges.push(range);
-    const body = await (await route.fetch({ headers: { ...route.request().headers(), range: '' } })).body();
+  await serveWithRanges(page, `**${WEIGHTS}`, weightRanges, (body) => {
     weightsBytes = body.length;
     if (weights === 'half-once') {
       weights = 'serve';
-      return route.fulfill({ status: 200, body: body.subarray(0, body.length >> 1) });
+      return { status: 200, body: body.subarray(0, body.length >> 1) };
     }
-    const start = Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1] ?? 0);
-    return route.fulfill(
-      start > 0
-        ? { status: 206, body: body.subarray(start), headers: { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } }
-        : { status: 200, body },
-    );
+    return undefined;
   });
   await openHardening(page);
   await page.evaluate(() => window.hardening.clearCache());
