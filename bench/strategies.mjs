@@ -6,7 +6,9 @@
 //   node bench/strategies.mjs --quick       a few minutes: 50 simulated sets per N, 8 synthetic sets
 //   node bench/strategies.mjs               200 simulated sets per N, 30 synthetic sets
 //   options: --out DIR, --model DIR (default public/models/synth-pairrm, fp32),
-//            --large-model DIR (default .cache/models/pairrm-large: timed at N = 8, 16 when present)
+//            --large-model DIR (default .cache/models/pairrm-large: timed at N = 8, 16 when present),
+//            --parts simulated,synth,large (default all three; a part not run keeps its figures
+//            from the existing OUT/strategies.json, so the slow large part can be timed on its own)
 //
 // The measurement itself is TypeScript (bench/strategies/*.ts, loaded through Vite's module
 // runner), so it runs the engine and the Node entry from src/ as they are now: no build needed.
@@ -23,8 +25,16 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'public/models/synth-pairrm' },
     'large-model': { type: 'string', default: '.cache/models/pairrm-large' },
     'no-report': { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'simulated,synth,large' },
   },
 });
+const PARTS = ['simulated', 'synth', 'large'];
+const parts = values.parts.split(',').map((p) => p.trim());
+const unknown = parts.filter((p) => !PARTS.includes(p));
+if (unknown.length > 0) {
+  console.error(`--parts: unknown part(s) ${unknown.join(', ')}; choose from ${PARTS.join(', ')}`);
+  process.exit(2);
+}
 const quick = values.quick;
 const startedAt = Date.now();
 const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(5)} s] strategies: ${line}`);
@@ -33,6 +43,7 @@ const { module } = await runnerImport('/bench/strategies/run.ts', { configFile: 
 const results = await module.runStrategies(
   {
     quick,
+    parts,
     sizes: [4, 8, 16, 32],
     simulatedSetsPerN: quick ? 50 : 200,
     synth: { model: values.model, dtype: 'fp32', setsPerN: quick ? 8 : 30 },
@@ -45,6 +56,15 @@ const results = await module.runStrategies(
 );
 results.machine = describeMachine();
 results.seconds = (Date.now() - startedAt) / 1000;
+const previousPath = `${values.out}/strategies.json`;
+const previous = existsSync(previousPath) ? JSON.parse(readFileSync(previousPath, 'utf8')) : null;
+// Parts not run this time keep their figures (and the run that made them) from the last file.
+for (const part of PARTS.filter((p) => !parts.includes(p))) {
+  const keys = part === 'simulated' ? ['simulated', 'simulatedNoCycles', 'calibration'] : [part];
+  for (const key of keys) if (previous?.[key] !== undefined) results[key] = previous[key];
+}
+results.partRuns = { ...(previous?.partRuns ?? {}) };
+for (const part of parts) results.partRuns[part] = { at: new Date().toISOString(), machine: results.machine, seconds: results.seconds };
 writeFileSync(`${values.out}/strategies.json`, `${JSON.stringify(results, null, 1)}\n`);
 log(`wrote ${values.out}/strategies.json in ${(results.seconds / 60).toFixed(1)} min`);
 if (!values['no-report'] && existsSync(`${values.out}/results.json`)) {

@@ -5,8 +5,11 @@
  * its own passes; within a set the strategies run in a rotating order, so a slow moment of
  * the machine is spread over all of them.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createBlender } from '../../src/node/index';
+import { rowLengths, type RowLengths } from './row-lengths';
 import { VariantTally, type VariantSummary } from './tally';
 import { optionsFor, probeVariant, variantsFor } from './variants';
 
@@ -25,11 +28,15 @@ export interface SynthRunSettings {
   sizes: readonly number[];
   setsPerN: number;
   setsFile: string;
+  /** Warm each strategy up on the first set's first 3 candidates instead of the whole set (the large model: seconds per pass). */
+  smallWarmUp?: boolean;
 }
 
 export interface SynthResults {
   model: string;
   dtype: string;
+  /** sha256 of the ONNX file that ran, so a later rebuild of the folder is not mistaken for it. */
+  modelFile: { path: string; sha256: string } | null;
   /** The blender's pair cache capacity during the run (0 = off, as intended). */
   pairCache: number | null;
   loadMs: number;
@@ -37,6 +44,8 @@ export interface SynthResults {
     n: number;
     sets: number;
     families: Record<string, number>;
+    /** Tokens per model row over the sets' ordered pairs (what a pass costs depends on it). */
+    rowTokens: RowLengths;
     variants: VariantSummary[];
     unavailable: { key: string; label: string; reason: string }[];
   }[];
@@ -47,14 +56,30 @@ export function readSynthSets(path: string): Record<string, SynthSet[]> {
   return parsed.sets;
 }
 
+const DTYPE_FILES: Record<string, string> = {
+  fp32: 'onnx/model.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+  q8: 'onnx/model_quantized.onnx',
+  q4: 'onnx/model_q4.onnx',
+};
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 export async function runSynth(settings: SynthRunSettings, log: (line: string) => void): Promise<SynthResults> {
   const all = readSynthSets(settings.setsFile);
+  const onnxPath = join(settings.model, DTYPE_FILES[settings.dtype]!);
+  const modelFile = existsSync(onnxPath) ? { path: DTYPE_FILES[settings.dtype]!, sha256: await sha256Of(onnxPath) } : null;
   const started = performance.now();
   const blender = await createBlender({ ranker: settings.model, dtype: settings.dtype, device: 'cpu', pairCache: 0 });
   const info = await blender.info();
   const out: SynthResults = {
     model: settings.model,
     dtype: settings.dtype,
+    modelFile,
     pairCache: info.ranker?.pairCache?.capacity ?? null,
     loadMs: performance.now() - started,
     sizes: [],
@@ -70,8 +95,9 @@ export async function runSynth(settings: SynthRunSettings, log: (line: string) =
       const tallies: VariantTally[] = [];
       const unavailable: SynthResults['sizes'][number]['unavailable'] = [];
       // The probe is also each strategy's warm-up call.
+      const warmUpSet = settings.smallWarmUp ? { ...sets[0]!, candidates: sets[0]!.candidates.slice(0, 3) } : sets[0]!;
       for (const variant of variantsFor(n)) {
-        const reason = await probeVariant((options) => rankSet(sets[0]!, options), variant);
+        const reason = await probeVariant((options) => rankSet(warmUpSet, options), variant);
         if (reason === null) tallies.push(new VariantTally(variant, n));
         else unavailable.push({ key: variant.key, label: variant.label, reason });
       }
@@ -90,7 +116,7 @@ export async function runSynth(settings: SynthRunSettings, log: (line: string) =
       }
       const families: Record<string, number> = {};
       for (const set of sets) families[set.family] = (families[set.family] ?? 0) + 1;
-      out.sizes.push({ n, sets: sets.length, families, variants: tallies.map((t) => t.summary()), unavailable });
+      out.sizes.push({ n, sets: sets.length, families, rowTokens: rowLengths(settings.model, sets), variants: tallies.map((t) => t.summary()), unavailable });
       log(
         `${settings.model} ${settings.dtype} N=${n}: ${sets.length} sets, ${tallies.length} strategies, ${((performance.now() - sizeStarted) / 1000).toFixed(1)} s`,
       );

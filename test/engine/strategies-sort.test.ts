@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortRanks } from '../../src/engine/strategies/sort';
+import { mergeMatchBound, sortMatchBound, sortRanks } from '../../src/engine/strategies/sort';
 import { byStrength, log2ceil, matrixScorer, randomMatrix, transitive } from './strategy-scorers';
 
 const NS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -56,5 +56,31 @@ describe('sort', () => {
     const alone = await Promise.all(counts.map((n, i) => sortRanks([n], 'one', matrixScorer([cases[i]!.matrix]).score)));
     expect(lockstep.calls).toHaveLength(Math.max(...alone.map((r) => r.rounds)));
     expect(together.passes).toBe(alone.reduce((sum, r) => sum + r.passes, 0));
+  });
+
+  it('the refinement spends what the merges leave, up to N⌈log₂N⌉ matches (capped by the pairs there are), and sometimes needs it', async () => {
+    let refined = 0;
+    for (const n of NS) {
+      const bound = Math.min(n * log2ceil(n), (n * (n - 1)) / 2);
+      expect(sortMatchBound(n)).toBe(bound);
+      expect(mergeMatchBound(n)).toBeLessThanOrEqual(bound);
+      const { score, passes } = matrixScorer([randomMatrix(n, 900 + n)]);
+      await sortRanks([n], 'both', score);
+      expect(passes()).toBeLessThanOrEqual(2 * bound);
+      if (passes() > 2 * mergeMatchBound(n)) refined++;
+    }
+    expect(refined).toBeGreaterThan(NS.length / 2);
+  });
+
+  it("where the bound covers every pair (N = 3), the order is exactly full's max_logits order, even on intransitive preferences", async () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const m = randomMatrix(3, 7000 + seed);
+      const full = [0, 1, 2].map((i) => [0, 1, 2].reduce((sum, j) => sum + m[i]![j]! - m[j]![i]!, 0));
+      const expected = [0, 1, 2].sort((a, b) => full[b]! - full[a]!);
+      const { score, passes } = matrixScorer([m]);
+      const result = await sortRanks([3], 'both', score);
+      expect(passes()).toBe(6);
+      expect(result.orders[0]).toEqual(expected);
+    }
   });
 });

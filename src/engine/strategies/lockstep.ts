@@ -4,11 +4,12 @@ import { matchWinner, passesPerMatch, playMatches, type Match, type Orders } fro
 /**
  * One input's strategy as a sequence of rounds. `pending` lists the matches of the current
  * round as [a, b] candidate pairs (a is shown first in the `one` order); an empty list means
- * the strategy is finished. `record` receives each match's winner, in order, and advances.
+ * the strategy is finished. `record` receives each match's winner and its value (> 0: a was
+ * better; see playMatches), in order, and advances.
  */
 export interface RoundMachine {
   pending(): readonly (readonly [number, number])[];
-  record(winners: readonly number[]): void;
+  record(winners: readonly number[], values: readonly number[]): void;
 }
 
 export interface LockstepResult {
@@ -35,11 +36,10 @@ export async function runLockstep(machines: readonly RoundMachine[], orders: Ord
     let k = 0;
     perInput.forEach((list, input) => {
       if (list.length === 0) return;
-      const winners = list.map(() => {
-        const match = matches[k]!;
-        return matchWinner(match, values[k++]!);
-      });
-      machines[input]!.record(winners);
+      const played = values.slice(k, k + list.length);
+      const winners = list.map((_, m) => matchWinner(matches[k + m]!, played[m]!));
+      k += list.length;
+      machines[input]!.record(winners, played);
     });
   }
 }

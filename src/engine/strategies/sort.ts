@@ -1,25 +1,43 @@
 import type { PairScorer } from '../bubble';
-import { buildHalvingTree, type Bracket } from './bracket';
+import { buildHalvingTree, ceilLog2, type Bracket } from './bracket';
 import { runLockstep, type LockstepResult, type RoundMachine } from './lockstep';
+import { fitMargins, type MarginMatch } from './margin-fit';
 import { passesPerMatch, type Orders } from './match';
 
 /**
- * A complete order by merge sort over a balanced tree (bracket.ts' halving tree: halves
- * sorted, then merged). A merge starts as soon as both its halves are sorted, and every
- * merge that can advance does so in the same round, across all inputs.
+ * A complete order in two phases, every round of every input one scorer call.
  *
- * Each merge advances from both ends at once while both lists have 2+ elements left: the
- * heads decide the next best, the tails the next worst (2 matches, 2 elements placed per
- * round). When one list is down to a single element it is placed by binary search in the
- * other's remainder. Every match places at least one element, so a merge of T elements
- * costs at most T−1 matches and the sort at most Σ(size−1) over the bracket's merges,
- * ≤ N⌈log₂N⌉ (2N⌈log₂N⌉ passes in the `both` order). Rounds: about half those of a
- * one-ended merge, measured in src/engine/README.md. Within a match the lower index is
- * `a` (shown first in the `one` order) and wins ties.
+ * 1. Merge sort over a balanced tree (bracket.ts' halving tree: halves sorted, then merged).
+ *    A merge starts as soon as both its halves are sorted, and every merge that can advance
+ *    does so in the same round. Each merge advances from both ends at once while both lists
+ *    have 2+ elements left: the heads decide the next best, the tails the next worst (2
+ *    matches, 2 elements placed per round). When one list is down to a single element it is
+ *    placed by binary search in the other's remainder. Every match places at least one
+ *    element, so the merges cost at most Σ(size−1) matches over the tree's merges. Rounds:
+ *    about N, half those of a one-ended merge (src/engine/README.md).
+ * 2. Refinement with the matches the bound leaves (N⌈log₂N⌉ matches, 2N⌈log₂N⌉ passes in
+ *    the `both` order; the merges use about two thirds): the order is refitted from the
+ *    margins of every match played (margin-fit.ts: least squares, which on all pairs is
+ *    exactly full's max_logits order), and the neighbours in it that never met play, closest
+ *    positions first, as many disjoint pairs per round as the budget allows, until the
+ *    budget is spent or every neighbour pair (up to REFINE_DISTANCE apart) has met.
+ *
+ * The result is the fitted order, ties kept in merge order. A merge sorts by who won; the
+ * fit also weighs by how much, and a close call against one opponent is outweighed by the
+ * other matches of both. Within a match the lower index is `a` (shown first in the `one`
+ * order) and wins ties. No pair is played twice.
  */
 export function sortMatchBound(n: number): number {
+  return Math.min(n * ceilLog2(n), (n * (n - 1)) / 2);
+}
+
+/** The merges' matches at most: Σ(size−1) over the merge tree, ≤ sortMatchBound. */
+export function mergeMatchBound(n: number): number {
   return buildHalvingTree(n).nodes.reduce((sum, node) => sum + (node.left === undefined ? 0 : node.size - 1), 0);
 }
+
+/** How far apart in the fitted order two candidates may be for a refinement match. */
+export const REFINE_DISTANCE = 2;
 
 export function sortPassBound(counts: readonly number[], orders: Orders): number {
   return counts.reduce((sum, n) => sum + sortMatchBound(n) * passesPerMatch(orders), 0);
@@ -140,8 +158,13 @@ class SortMachine implements RoundMachine {
   /** Sorted list per finished node; a Merge while merging; undefined before. */
   private readonly state: (number[] | Merge | undefined)[];
   private active: { merge: Merge; count: number }[] = [];
+  private readonly played: MarginMatch[] = [];
+  private readonly met = new Set<number>();
+  /** This round's matches (for record) and the fitted order, once the merges are done. */
+  private asked: (readonly [number, number])[] = [];
+  private fitted: number[] | undefined;
 
-  constructor(n: number) {
+  constructor(private readonly n: number) {
     this.bracket = buildHalvingTree(n);
     this.state = this.bracket.nodes.map((node, i) => (node.left === undefined ? [i] : undefined));
   }
@@ -156,21 +179,58 @@ class SortMachine implements RoundMachine {
       this.active.push({ merge: state, count: list.length });
       matches.push(...list);
     }
-    return matches;
+    this.asked = matches.length > 0 ? matches : this.refinementRound();
+    return this.asked;
   }
 
-  record(winners: readonly number[]): void {
+  record(winners: readonly number[], values: readonly number[]): void {
+    this.asked.forEach(([a, b], k) => {
+      this.played.push({ a, b, value: values[k]! });
+      this.met.add(a * this.n + b);
+    });
     let k = 0;
     for (const { merge, count } of this.active) {
       merge.record(winners.slice(k, k + count));
       k += count;
     }
+    this.fitted = undefined;
   }
 
   result(): number[] {
     this.settle();
     const root = this.state[this.bracket.root];
-    return Array.isArray(root) ? root : [];
+    return Array.isArray(root) ? this.fittedOrder(root) : [];
+  }
+
+  /** The merged order refitted from every margin played; ties keep the merged order. */
+  private fittedOrder(merged: readonly number[]): number[] {
+    if (this.fitted) return this.fitted;
+    const strengths = fitMargins(this.n, this.played);
+    const place = new Map(merged.map((candidate, k) => [candidate, k]));
+    this.fitted = [...merged].sort((x, y) => strengths[y]! - strengths[x]! || place.get(x)! - place.get(y)!);
+    return this.fitted;
+  }
+
+  /**
+   * After the merges: disjoint pairs of neighbours in the fitted order that have not met,
+   * nearest first (distance 1, then 2), left to right, within what the bound leaves.
+   */
+  private refinementRound(): [number, number][] {
+    const root = this.state[this.bracket.root];
+    const left = sortMatchBound(this.n) - this.played.length;
+    if (!Array.isArray(root) || left <= 0) return [];
+    const order = this.fittedOrder(root);
+    const busy = new Set<number>();
+    const round: [number, number][] = [];
+    for (let distance = 1; distance <= REFINE_DISTANCE; distance++) {
+      for (let p = 0; p + distance < order.length && round.length < left; p++) {
+        const [a, b] = ordered(order[p]!, order[p + distance]!);
+        if (busy.has(a) || busy.has(b) || this.met.has(a * this.n + b)) continue;
+        busy.add(a).add(b);
+        round.push([a, b]);
+      }
+    }
+    return round;
   }
 
   /** Starts merges whose halves are sorted and closes merges that need no more matches. */
