@@ -181,9 +181,10 @@ def results_markdown(table: dict, variants: dict, vs_fp32: dict, sizes: dict, tr
         lines.append(f"Training phase {phase}{' (from phase ' + str(phase - 1) + ')' if run.get('init_from') else ''}: "
                      f"{run.get('seconds')} s on {run.get('threads')} thread(s), "
                      f"{run['history'][-1]['step'] if run.get('history') else '?'} steps run of {run.get('steps')} "
-                     f"(peak learning rate {run.get('learning_rate')}), batch {run.get('batch_rows')} rows; selected step "
+                     f"(peak learning rate {run.get('learning_rate')}), batch {run.get('batch_rows')} rows from "
+                     f"{run.get('train_rows')} training rows; selected step "
                      f"{run.get('selected_step')} ({run.get('selection')}), validation exact match "
-                     f"{max((h['em'] for h in run.get('history', [])), default='?')} on {12 * 7} rows.")
+                     f"{max((h['em'] for h in run.get('history', [])), default='?')} on {run.get('val_greedy_rows', 12 * 7)} rows.")
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,9 @@ Writes OUT/{train,val,test}.jsonl (rows: family, instruction, input, candidates,
 fuser_families.py). Split = sha256 of the row's JSON, as data.py does for the ranker: 80%
 train, 10% validation, 10% test; training reads train, checkpoint selection validation,
 and only export_fuser.py reads test. Identical rows are kept once (a family whose distinct
-rows run out stops early: the counts are printed).
+rows run out stops early: the counts are printed). The families where the answer is a long
+span copied from one candidate (relevance, completeness) get ROWS_FACTOR times the rows: a
+tiny model needs many more examples to learn to copy names it spells in 5-20 pieces.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from tools.synth.data import SPLITS, load_topics, write_jsonl  # noqa: E402
 from tools.synth.fuser_families import FUSER_FAMILIES  # noqa: E402
 
 DEFAULT_OUT = REPO / ".cache/synth/fuser-data"
+ROWS_FACTOR = {"relevance": 3, "completeness": 2}  # x --per-family; the other families: x1
 
 
 def row_key(row: dict) -> str:
@@ -40,8 +43,9 @@ def generate(seed: int, per_family: int) -> dict[str, list[dict]]:
     seen: set[str] = set()
     for index, (family, make) in enumerate(FUSER_FAMILIES.items()):
         rng = random.Random(seed * 1000 + 500 + index)  # not the ranker's streams
+        wanted = per_family * ROWS_FACTOR.get(family, 1)
         made = attempts = 0
-        while made < per_family and attempts < per_family * 20:
+        while made < wanted and attempts < wanted * 20:
             attempts += 1
             row = make(rng, topics)
             key = row_key(row)

@@ -23,7 +23,7 @@ from typing import Callable
 
 from tools.synth.families import (
     ANSWER_FORMS, CATEGORIES, LANGUAGES, NUMBER_WORDS, OPS, PHRASES, SEQUENCES, TRANSLATIONS, UNITS,
-    wrong_number,
+    describe, wrong_number,
 )
 from tools.synth.families import make_completeness as ranker_completeness
 from tools.synth.families import make_politeness as ranker_politeness
@@ -35,6 +35,15 @@ Topic = dict[str, str]
 # Chatty filler the targets never contain: "cleaned up" means without it.
 OPENERS = ("Let me think. ", "Okay! ", "Good question! ", "Sure. ", "Hmm, let me see. ")
 CLOSERS = (" I hope this helps!", " Hope that helps.", " Let me know if you need more.", " Have a nice day!")
+
+# Answers built from a topic's description must fit the fuser's limits (tools/synth/train_fuser.py):
+# the right candidate is cut at 64 tokens in the prompt and the answer is generated up to 64
+# tokens, so a longer target can never be matched. The 1000-piece vocab spends up to ~2 characters
+# a token on package names and jargon, so these character caps keep an answer under ~60 tokens
+# (checked against the trained tokenizer, tools/synth/README.md); topics over them are left out of
+# those families.
+COMPLETE_ANSWER_MAX_CHARS = 110
+PACKAGE_FACTS_MAX_CHARS = 130
 
 
 def fuser_row(family: str, instruction: str, input_text: str, candidates: list[str], target: str) -> FuserRow:
@@ -101,9 +110,15 @@ def make_relevance(rng: random.Random, topics: list[Topic]) -> FuserRow:
     return fuser_row("relevance", base["instruction"], base["input"], with_right(rng, base["better"], others), base["better"])
 
 
+def complete_answer(topic: Topic) -> str:
+    """The ranker's whole answer about a topic (families.make_completeness)."""
+    return describe(topic) + (f" {topic['detail']}" if topic["detail"] else " It is installed on this system.")
+
+
 def make_completeness(rng: random.Random, topics: list[Topic]) -> FuserRow:
-    """The whole answer among copies cut off at 30-70% of their words."""
-    base = ranker_completeness(rng, topics)
+    """The whole answer among copies cut off at 30-70% of their words (topics whose whole
+    answer fits COMPLETE_ANSWER_MAX_CHARS)."""
+    base = ranker_completeness(rng, [t for t in topics if len(complete_answer(t)) <= COMPLETE_ANSWER_MAX_CHARS])
     return fuser_row("completeness", base["instruction"], base["input"], with_right(rng, base["better"], [base["worse"]]), base["better"])
 
 
@@ -176,17 +191,26 @@ FACT_TARGETS = {"capital": "The capital of {c} is {v}.", "language": "People in 
 FACT_WORDS = {"capital": "the capital", "language": "the language", "continent": "the continent"}
 
 
+def package_first(topic: Topic) -> str:
+    return f"{topic['name']} is a package: {topic['short']}."
+
+
+def package_facts(topic: Topic) -> str:
+    """A package's purpose and its details: the answer when candidates hold one each."""
+    return package_first(topic) + " " + topic["detail"]
+
+
 def make_merge_facts(rng: random.Random, topics: list[Topic]) -> FuserRow:
     """Facts split across candidates: a country's capital, language and continent (the
     question asks for two or three, in its own order), or a package's purpose and its
     details; the answer states them all, in the question's order."""
     if rng.random() < 0.2:
-        topic = rng.choice([t for t in topics if t["detail"]])
-        first = f"{topic['name']} is a package: {topic['short']}."
+        topic = rng.choice([t for t in topics if t["detail"] and len(package_facts(t)) <= PACKAGE_FACTS_MAX_CHARS])
+        first = package_first(topic)
         question = rng.choice(("Describe {n} in one or two sentences.", "What is {n}?", "Tell me about {n}.")).format(n=topic["name"])
         candidates = [chatty(rng, first, 0.15), chatty(rng, topic["detail"], 0.15)]
         rng.shuffle(candidates)
-        return fuser_row("merge_facts", "", question, candidates, first + " " + topic["detail"])
+        return fuser_row("merge_facts", "", question, candidates, package_facts(topic))
     country, values = rng.choice(list(COUNTRIES.items()))
     asked = rng.sample(FACTS, rng.choice((2, 2, 3)))
     words = [FACT_WORDS[f] for f in asked]

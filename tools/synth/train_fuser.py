@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import random
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ from common.unigram import train_unigram  # noqa: E402
 from generate import greedy  # noqa: E402
 from model import T5Config, T5ForConditionalGeneration  # noqa: E402
 from prompt import fuse_input_ids, fuse_prompt  # noqa: E402
+from sentencepiece import sentencepiece_model_pb2 as sp_pb2  # noqa: E402
 from t5_tokenizer import T5TokenizerPy, tokenizer_config, tokenizer_json  # noqa: E402
 from tools.synth.data import read_jsonl  # noqa: E402
 from tools.synth.fuser_data import DEFAULT_OUT as DEFAULT_DATA  # noqa: E402
@@ -49,7 +51,7 @@ SEED = 13
 BATCH_ROWS = 32
 LEARNING_RATE, WEIGHT_DECAY, WARMUP = 2e-3, 0.01, 300
 EVAL_EVERY = 500
-VAL_LOSS_ROWS, VAL_GREEDY_PER_FAMILY = 500, 12
+VAL_LOSS_ROWS, VAL_GREEDY_PER_FAMILY = 500, 20
 CORPUS_BYTES = 60_000
 # The prompt's fixed words, so the vocab has pieces for them.
 PROMPT_LINES = ["Instruction: Input: Candidate 0: Candidate 1: Candidate 2: Candidate 3: Candidate 4:",
@@ -80,6 +82,17 @@ def train_tokenizer(rows: list[dict], work: Path):
     lines = training_lines(rows) + PROMPT_LINES + gather_corpus(CORPUS_BYTES, seed=0)
     return train_unigram(lines, PIECES, work / "spm", pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
                          pad_piece="<pad>", eos_piece="</s>", unk_piece="<unk>")
+
+
+def reuse_tokenizer(source: Path, work: Path):
+    """The sentencepiece model of a run to continue from: its weights only make sense with its ids."""
+    proto = sp_pb2.ModelProto()
+    proto.ParseFromString((source / "spm" / "spm.model").read_bytes())
+    (work / "spm").mkdir(parents=True, exist_ok=True)
+    for name in ("spm.model", "spm.vocab"):
+        if (source / "spm" / name).exists() and source.resolve() != work.resolve():
+            shutil.copyfile(source / "spm" / name, work / "spm" / name)
+    return proto
 
 
 def encode_rows(rows: list[dict], tok: T5TokenizerPy) -> list[tuple[list[int], list[int], str]]:
@@ -211,7 +224,8 @@ def main() -> int:
                         "decaying by time too (0: no limit; else the result depends on machine speed)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
-    parser.add_argument("--init-from", type=Path, default=None, help="start from this folder's weights (same tokenizer)")
+    parser.add_argument("--init-from", type=Path, default=None, help="start from this folder's weights and tokenizer "
+                        "(its spm/spm.model is reused, not retrained from --data)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(SEED)
@@ -220,7 +234,7 @@ def main() -> int:
 
     train_rows = read_jsonl(args.data / "train.jsonl")
     val_rows = read_jsonl(args.data / "val.jsonl")
-    proto = train_tokenizer(train_rows, work)
+    proto = reuse_tokenizer(args.init_from, work) if args.init_from is not None else train_tokenizer(train_rows, work)
     tok = T5TokenizerPy(proto, EXTRA_IDS)
     write_json(work / "tokenizer.json", tokenizer_json(proto, EXTRA_IDS), compact=True)
     write_json(work / "tokenizer_config.json", tokenizer_config(EXTRA_IDS, SOURCE_MAX_TOKENS))
@@ -283,7 +297,8 @@ def main() -> int:
     write_json(work / "training.json", {
         "selected_step": best_step, "selection": "best validation greedy exact match, then teacher-forced loss",
         "seconds": round(time.time() - started), "threads": args.threads, "steps": args.steps,
-        "learning_rate": args.learning_rate, "batch_rows": BATCH_ROWS, "train_rows": len(train), "history": history,
+        "learning_rate": args.learning_rate, "batch_rows": BATCH_ROWS, "train_rows": len(train),
+        "val_greedy_rows": len(val_greedy), "history": history,
         "init_from": str(args.init_from.relative_to(REPO)) if args.init_from and args.init_from.is_relative_to(REPO) else args.init_from and str(args.init_from),
     })
     print(f"selected step {best_step} (val exact match {best[0]:.4f}); wrote {work / 'model.safetensors'}")
