@@ -7,8 +7,9 @@
 //   node bench/strategies.mjs               200 simulated sets per N, 30 synthetic sets
 //   options: --out DIR, --model DIR (default public/models/synth-pairrm, fp32),
 //            --large-model DIR (default .cache/models/pairrm-large: timed at N = 8, 16 when present),
-//            --parts simulated,synth,large (default all three; a part not run keeps its figures
-//            from the existing OUT/strategies.json, so the slow large part can be timed on its own)
+//            --parts synth,simulated,large,chromium (default all; a part not run keeps its figures
+//            from the existing OUT/strategies.json, so the slow large part can be timed on its own;
+//            chromium: synth-pairrm in Chromium on WASM at N = 8, 16, port BENCH_PORT or 4445)
 //
 // The measurement itself is TypeScript (bench/strategies/*.ts, loaded through Vite's module
 // runner), so it runs the engine and the Node entry from src/ as they are now: no build needed.
@@ -16,6 +17,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runnerImport } from 'vite';
 import { describeMachine } from './lib/machine.mjs';
+import { runChromium } from './strategies/chromium-run.mjs';
 import { writeReport } from './report.mjs';
 
 const { values } = parseArgs({
@@ -25,10 +27,10 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'public/models/synth-pairrm' },
     'large-model': { type: 'string', default: '.cache/models/pairrm-large' },
     'no-report': { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'simulated,synth,large' },
+    parts: { type: 'string', default: 'synth,simulated,large,chromium' },
   },
 });
-const PARTS = ['simulated', 'synth', 'large'];
+const PARTS = ['synth', 'simulated', 'large', 'chromium'];
 const parts = values.parts.split(',').map((p) => p.trim());
 const unknown = parts.filter((p) => !PARTS.includes(p));
 if (unknown.length > 0) {
@@ -39,6 +41,8 @@ const quick = values.quick;
 const startedAt = Date.now();
 const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(5)} s] strategies: ${line}`);
 
+const previousPath = `${values.out}/strategies.json`;
+const previous = existsSync(previousPath) ? JSON.parse(readFileSync(previousPath, 'utf8')) : null;
 const { module } = await runnerImport('/bench/strategies/run.ts', { configFile: false, logLevel: 'warn' });
 const results = await module.runStrategies(
   {
@@ -51,16 +55,31 @@ const results = await module.runStrategies(
     large: existsSync(`${values['large-model']}/manifest.json`) ? { model: values['large-model'], dtype: 'q8', sizes: [8, 16], setsPerN: quick ? 1 : 3 } : null,
     largeWanted: values['large-model'],
     setsFile: 'bench/strategies/synth-sets.json',
+    previousSynth: previous?.synth ?? null,
   },
   log,
 );
+if (parts.includes('chromium')) {
+  const { module: variants } = await runnerImport('/bench/strategies/variants.ts', { configFile: false, logLevel: 'warn' });
+  results.chromium = await runChromium(
+    {
+      model: values.model,
+      dtype: 'fp32',
+      sizes: [8, 16],
+      setsPerN: quick ? 3 : 10,
+      sets: JSON.parse(readFileSync('bench/strategies/synth-sets.json', 'utf8')).sets,
+      variantsFor: variants.variantsFor,
+      optionsFor: variants.optionsFor,
+      port: Number(process.env.BENCH_PORT ?? 4445),
+    },
+    log,
+  );
+}
 results.machine = describeMachine();
 results.seconds = (Date.now() - startedAt) / 1000;
-const previousPath = `${values.out}/strategies.json`;
-const previous = existsSync(previousPath) ? JSON.parse(readFileSync(previousPath, 'utf8')) : null;
 // Parts not run this time keep their figures (and the run that made them) from the last file.
 for (const part of PARTS.filter((p) => !parts.includes(p))) {
-  const keys = part === 'simulated' ? ['simulated', 'simulatedNoCycles', 'calibration'] : [part];
+  const keys = part === 'simulated' ? ['simulated', 'simulatedSensitivity'] : [part];
   for (const key of keys) if (previous?.[key] !== undefined) results[key] = previous[key];
 }
 results.partRuns = { ...(previous?.partRuns ?? {}) };

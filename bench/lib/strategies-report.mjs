@@ -8,13 +8,18 @@ const tau = (value) => (value === null || value === undefined || Number.isNaN(va
 const status = (ok) => (ok === null ? 'not measured' : ok ? 'PASS' : 'MISS');
 
 const PARTS = [
-  ['simulated', 'simulated matrices'],
+  ['simulated', 'simulated matrices, calibrated'],
   ['synth', 'synth-pairrm sets'],
 ];
 /** The variant `key` at size `n` of one part, or undefined where it did not run. */
 const find = (part, n, key) => part?.sizes.find((s) => s.n === n)?.variants.find((v) => v.key === key);
+const sizeOf = (part, n) => part?.sizes.find((s) => s.n === n);
 
-/** Target rows: [target, measured, status, note]. */
+/** "ceiling 93%": the share of sets where no other candidate beats every one (a knockout can then still pick full's best). */
+const ceilingNote = (size) =>
+  size?.matrixStats ? `; any knockout: at most ${pct(1 - size.matrixStats.otherIsCondorcet)}, at least ${pct(size.matrixStats.bestIsCondorcet)}` : '';
+
+/** Target rows: [target, measured, status]. */
 export function strategyTargetRows(strategies) {
   const rows = [];
   for (const [partKey, partName] of PARTS) {
@@ -24,7 +29,7 @@ export function strategyTargetRows(strategies) {
       const v = find(part, n, 'tournament');
       rows.push([
         `tournament k=1 picks full's best in >= 95% of sets, N = ${n} (${partName})`,
-        v ? `${pct(v.topOneAgreement)} of ${v.sets} sets` : 'n/a',
+        v ? `${pct(v.topOneAgreement)} of ${v.sets} sets${ceilingNote(sizeOf(part, n))}` : 'n/a',
         status(v ? v.topOneAgreement >= 0.95 : null),
       ]);
     }
@@ -53,6 +58,58 @@ export function strategyTargetRows(strategies) {
   return rows;
 }
 
+const num = (x, digits = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
+
+/** synth-pairrm's matrices next to the calibrated simulation's, per N. */
+function calibrationTable(synth, simulated) {
+  const row = (who, n, st, settings) => [
+    who,
+    n,
+    num(st.strengthSd),
+    num(st.noiseSd),
+    num(st.positionBias),
+    pct(st.orderFlipRate),
+    `${(100 * st.cyclicTripleRate).toFixed(2)}%`,
+    pct(st.bestIsCondorcet),
+    pct(st.otherIsCondorcet),
+    settings ? settings.cycles : '',
+  ];
+  return table(
+    [
+      'matrices',
+      'N',
+      'strength sd',
+      'noise sd per order',
+      'position bias',
+      'order flips',
+      'cyclic triples',
+      "full's best is a Condorcet winner",
+      'another is',
+      'injected cycles',
+    ],
+    synth.sizes.flatMap((s) => {
+      const sim = sizeOf(simulated, s.n);
+      return [row('synth-pairrm', s.n, s.matrixStats), ...(sim ? [row('simulated, calibrated', s.n, sim.matrixStats, sim.settings)] : [])];
+    }),
+  );
+}
+
+/** Every simulated profile: the targets' figures per N. */
+function sensitivityTable(profiles) {
+  const sizes = profiles[0]?.sizes.map((s) => s.n) ?? [];
+  return table(
+    ['profile', 'noise sd', ...sizes.map((n) => `N = ${n}: tournament top-1 (knockout max) / sort τ / adaptive τ`)],
+    profiles.map((p) => [
+      p.profile,
+      [...new Set(p.sizes.map((s) => num(s.settings.noise)))].join(', '),
+      ...p.sizes.map((s) => {
+        const v = (key) => s.variants.find((x) => x.key === key);
+        return `${pct(v('tournament')?.topOneAgreement)} (${pct(1 - s.matrixStats.otherIsCondorcet)}) / ${tau(v('sort')?.tauMedian)} / ${tau(v('adaptive')?.tauMedian)}`;
+      }),
+    ]),
+  );
+}
+
 function simulatedTable(simulated) {
   return table(
     ['N', 'strategy', 'passes (median / max)', 'bound', 'rounds (median / max)', "top-1 = full's", 'median τ vs full'],
@@ -67,22 +124,6 @@ function simulatedTable(simulated) {
         tau(v.tauMedian),
       ]),
     ),
-  );
-}
-
-/** The control without cycles, compactly: top-1 and τ per strategy and N. */
-function controlTable(control) {
-  const sizes = control.sizes.map((s) => s.n);
-  const keys = control.sizes[0]?.variants.map((v) => [v.key, v.label]) ?? [];
-  return table(
-    ['strategy', ...sizes.map((n) => `N = ${n}: top-1 / τ`)],
-    keys.map(([key, label]) => [
-      label.replace(/ = \d+/, ''),
-      ...sizes.map((n) => {
-        const v = find(control, n, key);
-        return v ? `${pct(v.topOneAgreement)} / ${tau(v.tauMedian)}` : 'n/a';
-      }),
-    ]),
   );
 }
 
@@ -112,6 +153,45 @@ function unavailableLines(strategies) {
   return missing.size ? ['', `Not run (rank rejected the options): ${[...missing.values()].join('; ')}.`] : [];
 }
 
+function largeLine(large) {
+  if (!large) return '**The 24-layer model**: not measured.';
+  if (large.absent)
+    return `**The 24-layer model** (${large.absent}) was not present in this run, so there are no wall times at PairRM's size here; \`node bench/strategies.mjs --parts large\` times N = 8 and 16 on it (q8) whenever the folder exists (\`bash tools/pairrm/make_large.sh\` builds it).`;
+  const tokens = large.sizes.map((s) => `N = ${s.n}: median ${s.rowTokens.median}, ${s.rowTokens.min}-${s.rowTokens.max} tokens per row`).join('; ');
+  const file = large.modelFile ? `${large.modelFile.path}, sha256 ${large.modelFile.sha256.slice(0, 12)}…` : 'file not recorded';
+  return [
+    `**The 24-layer model** (PairRM's size, random weights: agreement figures mean nothing here, only the wall times do; ${large.dtype}, ${file}; onnxruntime-node on the CPU, loaded in ${(large.loadMs / 1000).toFixed(1)} s), ${large.sizes[0]?.sets ?? 0} sets per N from the same file, ${tokens}. "wall time / full" is the ratio to full's time in the same run; each strategy was warmed up once on 3 candidates first:`,
+    '',
+    synthTable(large),
+  ].join('\n');
+}
+
+function chromiumLine(chromium) {
+  if (!chromium) return '**Chromium WASM**: not measured (`node bench/strategies.mjs --parts chromium`).';
+  return [
+    `**Chromium WASM** (${chromium.model}, ${chromium.dtype}, createBlender with device 'wasm' on the bench page, ${chromium.wasm?.threads ?? '?'} threads, pair cache off; ${chromium.chromium ?? 'Chromium'}): the same sets as (b), ${chromium.sizes[0]?.sets ?? 0} per N, strategies in a rotating order after one warm-up call each; wall time summed over the sets and as a ratio to full's in the same run:`,
+    '',
+    table(
+      ['N', 'strategy', 'passes (median / max)', 'bound', 'wall ms (all sets)', 'wall time / full'],
+      chromium.sizes.flatMap((s) =>
+        s.variants.map((v) => [
+          s.n,
+          v.label,
+          `${v.passes.median} / ${v.passes.max}`,
+          `${v.maxPasses}${v.withinBound ? '' : ' **over**'}`,
+          v.totalMs.toFixed(0),
+          `${v.ratioToFull.toFixed(2)}x`,
+        ]),
+      ),
+    ),
+  ].join('\n');
+}
+
+const runLine = (name, run) =>
+  run
+    ? `${name}: ${run.at.slice(0, 16).replace('T', ' ')} UTC, commit ${run.machine.commit}${run.machine.dirty ? ' (uncommitted changes in src/)' : ''}, 15-minute load average ${run.machine.loadAverage15.toFixed(1)}`
+    : null;
+
 export function strategiesSection(strategies) {
   if (!strategies) return 'Not measured: run `node bench/strategies.mjs` (or `--quick`).';
   const m = strategies.machine;
@@ -121,31 +201,36 @@ export function strategiesSection(strategies) {
         .map(([f, k]) => `${k} ${f}`)
         .join(', ')
     : '';
+  const runs = strategies.partRuns ? ['synth', 'simulated', 'large', 'chromium'].map((p) => runLine(p, strategies.partRuns[p])).filter(Boolean) : [];
+  const sensitivity = [simulated, ...(strategies.simulatedSensitivity ?? [])].filter((p) => p?.sizes?.every((s) => s.matrixStats));
   return [
-    `Generated by \`node bench/strategies.mjs${strategies.quick ? ' --quick' : ''}\` (also part of \`npm run bench\`): ${m.date}, commit ${m.commit}${m.dirty ? ' with uncommitted changes in src/' : ''}, ${m.cpu}, ${m.cores} cores, 15-minute load average ${m.loadAverage15.toFixed(1)}; ${(strategies.seconds / 60).toFixed(1)} min.`,
-    "Every figure compares a strategy with `full` (every ordered pair, `max_logits`) on the same set: top-1 = the strategy's best is full's best; τ = Kendall's τ-b between the two rankings (only for strategies that order every candidate; bubble and tournament k=1 find the best only). A pass is one ordered pair through the model; rounds are the strategy's scorer calls, i.e. model runs one after the other.",
+    `Generated by \`node bench/strategies.mjs${strategies.quick ? ' --quick' : ''}\` (also part of \`npm run bench\`) on ${m.cpu}, ${m.cores} cores.${runs.length ? ` Parts (\`--parts\` runs one part and keeps the others): ${runs.join('; ')}.` : ` ${m.date}, commit ${m.commit}; ${(strategies.seconds / 60).toFixed(1)} min.`}`,
+    "Every figure compares a strategy with `full` (every ordered pair, `max_logits`) on the same set: top-1 = the strategy's best is full's best; τ = Kendall's τ-b between the two rankings (only for strategies that order every candidate; bubble and tournament k=1 find the best only). A pass is one ordered pair through the model; rounds are the strategy's scorer calls, i.e. model runs one after the other. \"Any knockout: at most X\": in the other sets some other candidate beats every candidate in its both-order match (a Condorcet winner), and every knockout crowns it; \"at least Y\": full's best is itself such a winner, and every knockout finds it.",
     '',
     table(['target', 'measured', 'status'], strategyTargetRows(strategies)),
     '',
-    `**(a) Simulated preference matrices**, ${simulated.setsPerN} seeded sets per N (bench/strategies/simulate.ts), through the real engine with a model that reads a matrix (bench/strategies/matrix-ranker.ts): Bradley–Terry strengths (sd 1.5) with Gaussian noise (sd 0.5) on every ordered logit, a position bias of +0.3, and max(1, round(N/8)) injected non-transitive triples (a > b > c > a by margins of about the noise) per set.`,
+    `**Calibration.** The simulation copies, per N, what synth-pairrm's full matrices over the synthetic sets look like: the spread of the least-squares strengths (in per-order logit units), the noise per ordered logit around them, the position bias; injected non-transitive triples only as far as noise alone gives fewer cyclic triples than synth-pairrm shows. Order flips = pairs whose winner depends on the order shown; cyclic triples = triples whose both-order matches form a cycle (bench/strategies/matrix-stats.ts):`,
     '',
-    simulatedTable(simulated),
-    '',
-    ...(strategies.simulatedNoCycles
+    ...(simulated && synth?.sizes.every((s) => s.matrixStats) ? [calibrationTable(synth, simulated), ''] : []),
+    ...(sensitivity.length > 1
       ? [
-          `Control: the same ${strategies.simulatedNoCycles.setsPerN} seeds per N without the injected triples (noise and position bias only), top-1 = full's / median τ:`,
+          `**Sensitivity**: the same ${simulated.setsPerN} seeds per N under each profile (${sensitivity.map((p) => `${p.profile}: ${p.description}`).join('; ')}):`,
           '',
-          controlTable(strategies.simulatedNoCycles),
+          sensitivityTable(sensitivity),
           '',
         ]
       : []),
-    `**(b) synth-pairrm** (${synth.model}, ${synth.dtype}, onnxruntime-node through the Node entry, pair cache ${synth.pairCache === 0 ? 'off' : `capacity ${synth.pairCache}`}), sets from the synthetic ranker's test split (bench/strategies/synth-sets.json, made by bench/strategies/make_synth_sets.py): one right answer and N - 1 weaker ones (the question's own wrong answers, then right answers to other questions of the family), ${synth.sizes[0]?.sets ?? 0} sets per N (${families}). Wall time: the strategies of a set run one after another in a rotating order, summed over the sets; "wall time / full" is the ratio to full in the same run.`,
+    `**(a) Simulated preference matrices, calibrated profile**, ${simulated.setsPerN} seeded sets per N (bench/strategies/simulate.ts), through the real engine with a model that reads a matrix (bench/strategies/matrix-ranker.ts): ${simulated.description}.`,
+    '',
+    simulatedTable(simulated),
+    '',
+    `**(b) synth-pairrm** (${synth.model}, ${synth.dtype}, onnxruntime-node through the Node entry, pair cache ${synth.pairCache === 0 ? 'off' : `capacity ${synth.pairCache}`}), sets from the synthetic ranker's test split (bench/strategies/synth-sets.json, made by bench/strategies/make_synth_sets.py): one right answer to a test question and N - 1 weaker answers to the same question, built as the family builds its wrong answers, about half near misses and half further off, no near-duplicates; ${synth.sizes[0]?.sets ?? 0} sets per N (${families}). Wall time: the strategies of a set run one after another in a rotating order, summed over the sets; "wall time / full" is the ratio to full in the same run.`,
     '',
     synthTable(synth),
     '',
-    large.absent
-      ? `**The 24-layer model** (${large.absent}) was not present in this run, so there are no wall times at PairRM's size here; \`node bench/strategies.mjs\` times N = 8 and 16 on it (q8) whenever the folder exists (\`bash tools/pairrm/make_large.sh\` builds it).`
-      : `**The 24-layer model** (${large.model}, ${large.dtype}), wall time at PairRM's size:\n\n${synthTable(large)}`,
+    largeLine(large),
+    '',
+    chromiumLine(strategies.chromium),
     ...unavailableLines(strategies),
   ].join('\n');
 }

@@ -46,8 +46,11 @@ const warmPhases = (request: WarmPhasesRequest) =>
     request,
   );
 
-/** Opens the ranker through createBlender; `cold` empties its cache entry first. */
-async function load(model: string, dtype: Dtype, cold: boolean) {
+/**
+ * Opens the ranker through createBlender; `cold` empties its cache entry first. `pairCache`
+ * is createBlender's (entries; 0 = off, as the strategies benchmark times every pass).
+ */
+async function load(model: string, dtype: Dtype, cold: boolean, pairCache?: number) {
   await blender?.dispose();
   blender = null;
   if (cold) {
@@ -56,7 +59,7 @@ async function load(model: string, dtype: Dtype, cold: boolean) {
     await cleaner.dispose();
   }
   const started = performance.now();
-  blender = await createBlender({ ranker: model, device: 'wasm', dtype });
+  blender = await createBlender({ ranker: model, device: 'wasm', dtype, ...(pairCache === undefined ? {} : { pairCache }) });
   const wallMs = performance.now() - started;
   const info = await blender.info();
   return { wallMs, timings: info.ranker?.timings ?? null, wasm: info.wasm, file: info.ranker?.files[0] ?? null };

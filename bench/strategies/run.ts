@@ -1,5 +1,5 @@
 /** The "Ranking on a budget" measurement: simulated sets, synthetic sets, and the large model when present. */
-import { runSimulated, type SimulatedResults } from './simulated-run';
+import { profiles, runSimulated, type Calibration, type SimulatedResults } from './simulated-run';
 import { runSynth, type SynthResults } from './synth-run';
 
 export type StrategiesPart = 'simulated' | 'synth' | 'large';
@@ -15,24 +15,33 @@ export interface StrategiesSettings {
   /** Where the large model was looked for (reported when absent). */
   largeWanted: string;
   setsFile: string;
+  /** synth-pairrm's figures from an earlier run, to calibrate on when the synth part does not run now. */
+  previousSynth: SynthResults | null;
 }
 
 export interface StrategiesResults {
   quick: boolean;
+  /** The main simulated profile: calibrated on synth-pairrm's matrices. */
   simulated?: SimulatedResults;
-  /** The same seeds without injected cycles: how much of the gap to full is noise alone. */
-  simulatedNoCycles?: SimulatedResults;
+  /** The same seeds under other noise levels and profiles (the strategies with targets only). */
+  simulatedSensitivity?: SimulatedResults[];
   synth?: SynthResults;
   large?: SynthResults | { absent: string };
 }
 
 export async function runStrategies(settings: StrategiesSettings, log: (line: string) => void): Promise<StrategiesResults> {
   const out: StrategiesResults = { quick: settings.quick };
-  if (settings.parts.includes('simulated')) {
-    out.simulated = await runSimulated(settings.sizes, settings.simulatedSetsPerN, true, log);
-    out.simulatedNoCycles = await runSimulated(settings.sizes, settings.simulatedSetsPerN, false, log);
-  }
+  // synth first: the simulation is calibrated on its matrices.
   if (settings.parts.includes('synth')) out.synth = await runSynth({ ...settings.synth, sizes: settings.sizes, setsFile: settings.setsFile }, log);
+  if (settings.parts.includes('simulated')) {
+    const synth = out.synth ?? settings.previousSynth;
+    const calibration: Calibration | null = synth?.sizes.every((s) => s.matrixStats) ? new Map(synth.sizes.map((s) => [s.n, s.matrixStats])) : null;
+    if (!calibration) log('no synth-pairrm matrix statistics to calibrate on: the hand-set profile only');
+    const [main, ...rest] = profiles(calibration);
+    out.simulated = await runSimulated(settings.sizes, settings.simulatedSetsPerN, main!, log);
+    out.simulatedSensitivity = [];
+    for (const profile of rest) out.simulatedSensitivity.push(await runSimulated(settings.sizes, settings.simulatedSetsPerN, profile, log));
+  }
   if (settings.parts.includes('large'))
     out.large = settings.large ? await runSynth({ ...settings.large, setsFile: settings.setsFile, smallWarmUp: true }, log) : { absent: settings.largeWanted };
   return out;

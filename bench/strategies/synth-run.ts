@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBlender } from '../../src/node/index';
+import { matrixStats, summarizeStats, type MatrixStats, type StatsSummary } from './matrix-stats';
 import { rowLengths, type RowLengths } from './row-lengths';
 import { VariantTally, type VariantSummary } from './tally';
 import { optionsFor, probeVariant, variantsFor } from './variants';
@@ -20,6 +21,8 @@ export interface SynthSet {
   candidates: string[];
   /** Index of the right answer in `candidates`. */
   right: number;
+  /** Per candidate: 0 the right answer, 1 a near miss, 2 further off (make_synth_sets.py). */
+  grades?: number[];
 }
 
 export interface SynthRunSettings {
@@ -46,6 +49,8 @@ export interface SynthResults {
     families: Record<string, number>;
     /** Tokens per model row over the sets' ordered pairs (what a pass costs depends on it). */
     rowTokens: RowLengths;
+    /** full's matrices over the sets: noise, cycles, position bias, Condorcet winners (the simulation is calibrated on these). */
+    matrixStats: StatsSummary;
     variants: VariantSummary[];
     unavailable: { key: string; label: string; reason: string }[];
   }[];
@@ -92,6 +97,14 @@ export async function runSynth(settings: SynthRunSettings, log: (line: string) =
       // The options are checked at run time (a strategy may not have landed: see variants.ts).
       const rankSet = (set: SynthSet, options: Record<string, unknown>) =>
         blender.rank<false>([set.input], [set.candidates], { ...options, instructions: [set.instruction] });
+      // full also returns its matrix (for matrixStats); its ranks are read from it.
+      const rankRanks = async (set: SynthSet, options: Record<string, unknown>, stats: MatrixStats[]) => {
+        if (options['strategy'] !== 'full') return (await rankSet(set, options))[0]!;
+        const details = await blender.rank<true>([set.input], [set.candidates], { ...options, instructions: [set.instruction], returnMatrix: true });
+        stats.push(matrixStats(details.matrices[0]!));
+        return details.ranks[0]!;
+      };
+      const stats: MatrixStats[] = [];
       const tallies: VariantTally[] = [];
       const unavailable: SynthResults['sizes'][number]['unavailable'] = [];
       // The probe is also each strategy's warm-up call.
@@ -108,15 +121,23 @@ export async function runSynth(settings: SynthRunSettings, log: (line: string) =
           const v = (k + step) % tallies.length;
           const before = await passesSoFar();
           const callStarted = performance.now();
-          const [ranks] = await rankSet(set, optionsFor(tallies[v]!.variant, k));
+          const ranks = await rankRanks(set, optionsFor(tallies[v]!.variant, k), stats);
           const ms = performance.now() - callStarted;
-          outcomes[v] = { ranks: ranks!, passes: (await passesSoFar()) - before, ms };
+          outcomes[v] = { ranks, passes: (await passesSoFar()) - before, ms };
         }
         tallies.forEach((tally, v) => tally.add({ ...outcomes[v]!, rounds: null }, outcomes[0]!.ranks, set.right));
       }
       const families: Record<string, number> = {};
       for (const set of sets) families[set.family] = (families[set.family] ?? 0) + 1;
-      out.sizes.push({ n, sets: sets.length, families, rowTokens: rowLengths(settings.model, sets), variants: tallies.map((t) => t.summary()), unavailable });
+      out.sizes.push({
+        n,
+        sets: sets.length,
+        families,
+        rowTokens: rowLengths(settings.model, sets),
+        matrixStats: summarizeStats(stats),
+        variants: tallies.map((t) => t.summary()),
+        unavailable,
+      });
       log(
         `${settings.model} ${settings.dtype} N=${n}: ${sets.length} sets, ${tallies.length} strategies, ${((performance.now() - sizeStarted) / 1000).toFixed(1)} s`,
       );
