@@ -1,8 +1,9 @@
 """Graphs for the q8 session-creation experiment (bench/q8-session/README.md), written to
-.cache/q8-session/: the synth ranker's fp32 graph quantized three ways by
-tools/common/quantize_q8.py's rewriter (per row as shipped, per tensor, and per row on the
-N-D tensor without the Reshape to rows and back), and chains of N identical blocks of the
-node patterns those graphs are made of, to see how session creation grows with N.
+.cache/q8-session/: the synth ranker's fp32 graph quantized by the earlier q8 rewriter
+(rows_q8.py, the form shipped until the MatMulNBits one: per row, per tensor, and per row
+on the N-D tensor without the Reshape to rows and back), by tools/common/quantize_q8.py
+(8-bit MatMulNBits, shipped now), and chains of N identical blocks of the node patterns
+those graphs are made of, to see how session creation grows with N.
 
     /usr/bin/python3 bench/q8-session/make_variants.py
 """
@@ -13,10 +14,13 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, HERE)
 from common.onnx_graph import node, to_array  # noqa: E402
-from common.quantize_q8 import _Q8Rewriter, quantize_q8  # noqa: E402
+from common.quantize_q8 import quantize_q8  # noqa: E402
+from rows_q8 import _Q8Rewriter, quantize_q8 as quantize_q8_rows  # noqa: E402
 
 OUT = os.path.join(ROOT, ".cache", "q8-session")
 SOURCE = os.path.join(ROOT, "public", "models", "synth-pairrm", "onnx", "model.onnx")
@@ -101,8 +105,9 @@ def chain(n: int, kind: str) -> onnx.ModelProto:
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
     variants = {
-        "q8_per_row": quantize_q8(onnx.load(SOURCE), embedding_min_bytes=0),
-        "q8_per_tensor": quantize_q8(onnx.load(SOURCE), embedding_min_bytes=0, per_row_activations=False),
+        "q8_per_row": quantize_q8_rows(onnx.load(SOURCE), embedding_min_bytes=0),
+        "q8_per_tensor": quantize_q8_rows(onnx.load(SOURCE), embedding_min_bytes=0, per_row_activations=False),
+        "q8_nbits": quantize_q8(onnx.load(SOURCE), embedding_min_bytes=0),
         "q8_nd_rows": NdRowsRewriter(onnx.load(SOURCE), 0, 0, True).run(),
     }
     for name, model in variants.items():

@@ -16,7 +16,8 @@ const SHIPPED = join(ROOT, 'public', 'models', 'synth-pairrm', 'onnx');
 const graphs = [
   ['fp32 (shipped)', join(SHIPPED, 'model.onnx')],
   ['q4 (shipped)', join(SHIPPED, 'model_q4.onnx')],
-  ['q8 per row (shipped form)', join(DIR, 'q8_per_row.onnx')],
+  ['q8 MatMulNBits 8-bit (shipped now)', join(DIR, 'q8_nbits.onnx')],
+  ['q8 per row (earlier shipped form)', join(DIR, 'q8_per_row.onnx')],
   ['q8 per row, N-D form', join(DIR, 'q8_nd_rows.onnx')],
   ['q8 per tensor (batch-dependent)', join(DIR, 'q8_per_tensor.onnx')],
   ...['unary', 'broadcast', 'reshape'].flatMap((kind) => [100, 200, 400].map((n) => [`chain ${kind} x${n}`, join(DIR, `chain_${kind}_${n}.onnx`)])),

@@ -16,8 +16,9 @@ const tiny = JSON.parse(readFileSync(`${dir}tiny_io.json`, 'utf8')) as TinyIo;
 // Relative L2 error bounds vs PyTorch fp32 (||variant - fp32|| / ||fp32||), per output.
 // fp16: unit roundoff 2^-11 ~ 4.9e-4 per rounding; a handful of roundings along the path
 //   (measured 4.6e-4 on hidden, 2.0e-4 on logits) -> 4 u = 2e-3.
-// q8: weight step absmax/127 per column plus activation step range/255 per MatMul, ~0.4%
-//   each over 8 MatMuls + the embedding (measured 1.1% / 1.4%) -> 4%.
+// q8: weight step absmax/127 per block of 32, plus on onnxruntime-node the int8 activation
+//   step absmax/127 per block (accuracy_level 4), over 8 MatMuls + the embedding (measured
+//   1.1% / 1.5% on node, less on WASM, which multiplies in float32) -> 4%.
 // q4: 16 levels per 32-weight block, ~5-10% per layer on Gaussian weights (measured 12.6% /
 //   10.7%) -> 25%. These bounds catch wiring errors (a wrong scale, transposed packing
 //   gives ~100%); the exact arithmetic is checked on quant.onnx below.
@@ -88,7 +89,7 @@ describe('tiny fixture variants', () => {
     }
   });
 
-  test.each(VARIANTS)('%s gives the same outputs on onnxruntime-web WASM as on onnxruntime-node', async (v) => {
+  test.each(['fp32', 'fp16', 'q4'] as const)('%s gives the same outputs on onnxruntime-web WASM as on onnxruntime-node', async (v) => {
     const native = await runOnNode(v);
     const wasm = await runModel(dir + FILES[v], tiny.feeds, 'wasm');
     for (const name of ['logits', 'hidden'] as const) {
@@ -97,18 +98,32 @@ describe('tiny fixture variants', () => {
       expect(maxAbsDiff(wasm[name]!.data, native[name]!.data)).toBeLessThan(1e-5);
     }
   });
+
+  test('q8 on onnxruntime-web WASM (float32 products) is within the q8 bound of PyTorch and no further from it than node (int8 products)', async () => {
+    // WASM has no int8 MatMulNBits kernel: it multiplies the int8 weights in float32, so it
+    // differs from node by node's activation rounding (the exact arithmetic of both is
+    // checked on quant.onnx below).
+    const native = await runOnNode('q8');
+    const wasm = await runModel(dir + FILES.q8, tiny.feeds, 'wasm');
+    for (const name of ['logits', 'hidden'] as const) {
+      const wasmError = relativeError(wasm[name]!.data, tiny.outputs[name].data);
+      expect(wasmError).toBeLessThan(BOUNDS.q8);
+      expect(wasmError).toBeLessThanOrEqual(relativeError(native[name]!.data, tiny.outputs[name].data));
+    }
+  });
 });
 
 interface QuantIo {
   feeds: Record<string, JsonTensor>;
-  expected: Record<'fp32' | 'q8' | 'q4', Record<'y' | 'e', { dims: number[]; data: number[] }>>;
+  expected: Record<'fp32' | 'q8' | 'q8_float' | 'q4', Record<'y' | 'e', { dims: number[]; data: number[] }>>;
 }
 const quant = JSON.parse(readFileSync(`${dir}quant_io.json`, 'utf8')) as QuantIo;
 
 describe('quantized arithmetic (quant.onnx: one MatMul with K=80, one Gather)', () => {
   // quant_io.json holds outputs computed in numpy from the quantized codes (MatMulNBits
-  // packing per onnxruntime's spec, DynamicQuantizeLinear per the ONNX spec): the graphs
-  // must reproduce them up to float32 summation order.
+  // packing per onnxruntime's spec; for q8 on node, its int8 kernels' per-block activation
+  // rounding; on WASM, float32 products of the dequantized weights): the graphs must
+  // reproduce them up to float32 summation order.
   const cases = [
     ['fp32', 'quant.onnx'],
     ['q8', 'quant_quantized.onnx'],
@@ -117,8 +132,9 @@ describe('quantized arithmetic (quant.onnx: one MatMul with K=80, one Gather)', 
   for (const backend of ['node', 'wasm'] as const) {
     test.each(cases)(`%s (%s) on ${backend}`, async (v, file) => {
       const out = await runModel(dir + file, quant.feeds, backend);
+      const expected = v === 'q8' && backend === 'wasm' ? quant.expected.q8_float : quant.expected[v];
       for (const name of ['y', 'e'] as const) {
-        const want = quant.expected[v][name];
+        const want = expected[name];
         expect(out[name]!.dims).toEqual(want.dims);
         expect(maxAbsDiff(out[name]!.data, want.data)).toBeLessThan(2e-5);
       }
