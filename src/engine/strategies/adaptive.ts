@@ -21,7 +21,22 @@ import { swissPairing } from './swiss-pairing';
  * because PairRM's logit is a log-odds of preference: a near-tie counts as one, not as a full
  * win, and with every pair played the strengths order candidates as `full`'s max_logits
  * scores do whenever preferences are consistent (both are monotone in the same margins).
+ *
+ * The margins are first divided by their typical size, T = max(1, median |v / passes|) over
+ * the input's matches so far (recomputed each round, every outcome refitted): when
+ * candidates differ by many logits, σ(v / passes) is 0 or 1 for nearly every match and the
+ * fit sees only who won, not by how much, which is what full's max_logits order rests on
+ * (measured in bench/RESULTS.md: median τ with full 0.82 → 0.87 at N = 32 on matrices
+ * calibrated to synth-pairrm). The strengths and standard errors are multiplied back by T,
+ * so they stay in logit units.
  */
+export function marginScale(values: readonly number[], cost: number): number {
+  if (values.length === 0) return 1;
+  const sizes = values.map((v) => Math.abs(v) / cost).sort((a, b) => a - b);
+  const mid = sizes.length >> 1;
+  const median = sizes.length % 2 ? sizes[mid]! : (sizes[mid - 1]! + sizes[mid]!) / 2;
+  return Math.max(1, median);
+}
 
 /** Default budget: 4 passes per candidate (2 matches each with 'both'), per input. */
 export const DEFAULT_BUDGET_PER_CANDIDATE = 4;
@@ -115,9 +130,9 @@ export async function adaptiveRank(
       if (round.length === 0) return;
       states[input]!.record(round, values.slice(k, (k += round.length)));
     });
-    onRound?.(states.map((state) => ranksFromScores(state.fit.strengths)));
+    onRound?.(states.map((state) => ranksFromScores(state.strengths())));
   }
-  return { strengths: states.map((s) => s.fit.strengths), standardErrors: states.map((s) => s.fit.standardErrors), matrices };
+  return { strengths: states.map((s) => s.strengths()), standardErrors: states.map((s) => s.standardErrors()), matrices };
 }
 
 /** One input's rounds: pair by current strengths, play, refit, until its budget or its fresh pairs run out. */
@@ -126,7 +141,8 @@ class InputRounds {
   private left: number;
   private readonly met = new Set<number>();
   private readonly timesFirst: number[];
-  private readonly comparisons: Comparison[] = [];
+  private readonly played: { a: number; b: number; value: number }[] = [];
+  private scale = 1;
 
   constructor(
     private readonly input: number,
@@ -151,11 +167,27 @@ class InputRounds {
     });
   }
 
-  /** The round's values as playMatches gives them: soft outcomes, then a warm-started refit. */
+  /** The round's values as playMatches gives them: soft outcomes at the current margin scale, then a warm-started refit. */
   record(matches: readonly Match[], values: readonly number[]): void {
     const cost = passesPerMatch(this.orders);
-    matches.forEach(({ a, b }, k) => this.comparisons.push({ a, b, outcome: sigmoid(values[k]! / cost) }));
-    this.fit = fitBradleyTerry(this.n, this.comparisons, { start: this.fit.strengths });
+    matches.forEach(({ a, b }, k) => this.played.push({ a, b, value: values[k]! }));
+    const scale = marginScale(
+      this.played.map((p) => p.value),
+      cost,
+    );
+    const comparisons: Comparison[] = this.played.map(({ a, b, value }) => ({ a, b, outcome: sigmoid(value / cost / scale) }));
+    const start = this.fit.strengths.map((s) => (s * this.scale) / scale);
+    this.scale = scale;
+    this.fit = fitBradleyTerry(this.n, comparisons, { start });
+  }
+
+  /** Strengths in logit units (the fit's, times the margin scale). */
+  strengths(): number[] {
+    return this.fit.strengths.map((s) => s * this.scale);
+  }
+
+  standardErrors(): number[] {
+    return this.fit.standardErrors.map((e) => e * this.scale);
   }
 
   private key(a: number, b: number): number {
