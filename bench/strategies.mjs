@@ -39,6 +39,8 @@ if (unknown.length > 0) {
 }
 const quick = values.quick;
 const startedAt = Date.now();
+// The code measured is the tree at the start (a long run may outlive a commit).
+const { commit: startCommit, dirty: startDirty } = describeMachine();
 const log = (line) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(5)} s] strategies: ${line}`);
 
 const previousPath = `${values.out}/strategies.json`;
@@ -83,7 +85,12 @@ for (const part of PARTS.filter((p) => !parts.includes(p))) {
   for (const key of keys) if (previous?.[key] !== undefined) results[key] = previous[key];
 }
 results.partRuns = { ...(previous?.partRuns ?? {}) };
-for (const part of parts) results.partRuns[part] = { at: new Date().toISOString(), machine: results.machine, seconds: results.seconds };
+for (const part of parts)
+  results.partRuns[part] = {
+    at: new Date(startedAt).toISOString(),
+    machine: { ...results.machine, commit: startCommit, dirty: startDirty },
+    seconds: results.seconds,
+  };
 writeFileSync(`${values.out}/strategies.json`, `${JSON.stringify(results, null, 1)}\n`);
 log(`wrote ${values.out}/strategies.json in ${(results.seconds / 60).toFixed(1)} min`);
 if (!values['no-report'] && existsSync(`${values.out}/results.json`)) {

@@ -71,4 +71,26 @@ describe('tournament', () => {
     expect(one.calls.flat().every((pair) => pair.first < pair.second)).toBe(true);
     expect((await tournamentRanks([8], 1, 'both', matrixScorer([matrix]).score)).top).toEqual([[byStrength(strengths)[0]]]);
   });
+
+  it("a Condorcet winner always wins, even where it is not full's best (the knockout's ceiling, bench/strategies/matrix-stats.ts)", async () => {
+    let notFullsBest = 0;
+    for (let n = 2; n <= 40; n++) {
+      for (const seed of [1, 2]) {
+        // Random intransitive logits, then candidate w made to win every both-order match narrowly.
+        const m = randomMatrix(n, 3000 + 10 * n + seed);
+        const w = (7 * n + seed) % n;
+        for (let j = 0; j < n; j++) {
+          if (j === w) continue;
+          const gap = m[w]![j]! - m[j]![w]!;
+          if (gap <= 0) m[w]![j] = m[j]![w]! + 0.01;
+        }
+        const full = m.map((row, i) => row.reduce((sum, x, j) => sum + x - m[j]![i]!, 0));
+        if (full.indexOf(Math.max(...full)) !== w) notFullsBest++;
+        const result = await tournamentRanks([n], 1, 'both', matrixScorer([m]).score);
+        expect(result.top[0]).toEqual([w]);
+      }
+    }
+    // The property matters because it happens: some of these winners are not full's best.
+    expect(notFullsBest).toBeGreaterThan(0);
+  });
 });
