@@ -15,7 +15,11 @@ const CHOICES: readonly { value: string; label: string; hint: string }[] = [
   { value: 'full', label: 'full: every pair', hint: 'Full runs every ordered pair, N(N−1), and gives every rank, the scores and the matrix.' },
   { value: 'bubble', label: 'bubble: the best only', hint: 'Bubble runs 2(N−1) pairs in one seeded order and finds only the best.' },
   { value: 'tournament', label: 'tournament: the winner', hint: 'Tournament plays a knockout in ⌈log₂N⌉ rounds, about 2(N−1) pairs, and finds the winner.' },
-  { value: 'sort', label: 'sort: a full order', hint: 'Sort merge-sorts the candidates, at most 2N⌈log₂N⌉ pairs, for a complete order without scores.' },
+  {
+    value: 'sort',
+    label: 'sort: a full order',
+    hint: 'Sort merge-sorts the candidates, then spends the rest of at most 2N⌈log₂N⌉ pairs on close neighbours, for a complete order without scores.',
+  },
   {
     value: 'adaptive',
     label: 'adaptive: on a budget',

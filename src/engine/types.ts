@@ -57,7 +57,9 @@ export type Aggregation = 'max_logits' | 'max_wins';
  *   finds only the best: it gets rank 1 and every other candidate rank 2.
  * - `tournament`: a knockout in ⌈log₂N⌉ rounds (byes for odd counts), then replays for
  *   places 2..topK; at most 2(N−1 + (topK−1)⌈log₂N⌉) passes. Ranks 1..topK, topK+1 for the rest.
- * - `sort`: merge sort, a complete strict order (ties by index) in at most 2N⌈log₂N⌉ passes.
+ * - `sort`: merge sort, then the passes the bound leaves on neighbours that never met; the
+ *   order of a least-squares fit of every match's margin (ties in merge order), a complete
+ *   strict order in at most 2N⌈log₂N⌉ passes.
  *
  * - `adaptive`: anytime ranking on a `budget` of passes per input (default 4N): Swiss rounds
  *   pair candidates of close strength, never the same pair twice, and Bradley–Terry strengths
