@@ -83,4 +83,16 @@ describe('sort', () => {
       expect(result.orders[0]).toEqual(expected);
     }
   });
+
+  it('deterministic: the same preferences give the same matches, rounds and order, refinement included', async () => {
+    for (const n of [5, 16, 33]) {
+      const m = randomMatrix(n, 77 + n);
+      const first = matrixScorer([m]);
+      const second = matrixScorer([m]);
+      const a = await sortRanks([n], 'both', first.score);
+      const b = await sortRanks([n], 'both', second.score);
+      expect(b.orders).toEqual(a.orders);
+      expect(second.calls).toEqual(first.calls);
+    }
+  });
 });
