@@ -26,3 +26,24 @@ export interface StoreBenchReply {
     sha256Wasm: number[];
   };
 }
+
+/** One returning-visitor round of bench/store/first-rank.ts. */
+export interface FirstRankRequest {
+  /** The model folder's absolute URL. */
+  ranker: string;
+  dtype: 'q8' | 'q4' | 'fp32';
+  input: string;
+  candidates: string[];
+}
+
+export interface FirstRankReply {
+  /** From createBlender's call to the first rank()'s result. */
+  totalMs: number;
+  createMs: number;
+  rankMs: number;
+  ranks: number[];
+  /** The ranker's own load timings (info().ranker.timings). */
+  timings: Record<string, number>;
+  /** Where the files came from: 'opfs' for a returning visitor here. */
+  modelStore: string;
+}
