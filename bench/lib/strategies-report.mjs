@@ -204,7 +204,7 @@ function chromiumLine(chromium) {
 
 const runLine = (name, run) =>
   run
-    ? `${name}: ${run.at.slice(0, 16).replace('T', ' ')} UTC, commit ${run.machine.commit}${run.machine.dirty ? ' (uncommitted changes in src/)' : ''}, 15-minute load average ${run.machine.loadAverage15.toFixed(1)}`
+    ? `${name}: ${run.at.slice(0, 16).replace('T', ' ')} UTC, commit ${run.machine.commit}${run.machine.dirty ? ' (uncommitted changes in src/)' : ''}, 15-minute load average ${run.machine.loadAverage15.toFixed(1)}${run.note ? ` (${run.note})` : ''}`
     : null;
 
 export function strategiesSection(strategies) {
