@@ -4,7 +4,9 @@
 // and, when OUT/results.json exists, re-renders OUT/RESULTS.md with bench/report.mjs.
 //
 //   node bench/strategies.mjs --quick       a few minutes: 50 simulated sets per N, 8 synthetic sets
-//   node bench/strategies.mjs               200 simulated sets per N, 30 synthetic sets
+//   node bench/strategies.mjs               200 simulated sets per N under 5 profiles, 30 synthetic
+//                                           sets per N, 10 per N in Chromium, 3 per N on the 24-layer
+//                                           model (measured on 2 busy cores: 14 min + about 50 min)
 //   options: --out DIR, --model DIR (default public/models/synth-pairrm, fp32),
 //            --large-model DIR (default .cache/models/pairrm-large: timed at N = 8, 16 when present),
 //            --parts synth,simulated,large,chromium (default all; a part not run keeps its figures
