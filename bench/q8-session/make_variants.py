@@ -1,6 +1,6 @@
 """Graphs for the q8 session-creation experiment (bench/q8-session/README.md), written to
 .cache/q8-session/: the synth ranker's fp32 graph quantized by the earlier q8 rewriter
-(rows_q8.py, the form shipped until the MatMulNBits one: per row, per tensor, and per row
+(tools/common/quantize_q8_rows.py, the form shipped until the MatMulNBits one: per row, per tensor, and per row
 on the N-D tensor without the Reshape to rows and back), by tools/common/quantize_q8.py
 (8-bit MatMulNBits, shipped now), and chains of N identical blocks of the node patterns
 those graphs are made of, to see how session creation grows with N.
@@ -17,10 +17,9 @@ from onnx import TensorProto, helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.insert(0, HERE)
 from common.onnx_graph import node, to_array  # noqa: E402
 from common.quantize_q8 import quantize_q8  # noqa: E402
-from rows_q8 import _Q8Rewriter, quantize_q8 as quantize_q8_rows  # noqa: E402
+from common.quantize_q8_rows import _Q8Rewriter, quantize_q8 as quantize_q8_rows  # noqa: E402
 
 OUT = os.path.join(ROOT, ".cache", "q8-session")
 SOURCE = os.path.join(ROOT, "public", "models", "synth-pairrm", "onnx", "model.onnx")

@@ -115,7 +115,7 @@ describe('tiny fixture variants', () => {
 
 interface QuantIo {
   feeds: Record<string, JsonTensor>;
-  expected: Record<'fp32' | 'q8' | 'q8_float' | 'q4', Record<'y' | 'e', { dims: number[]; data: number[] }>>;
+  expected: Record<'fp32' | 'q8' | 'q8_float' | 'q8_rows' | 'q4', Record<'y' | 'e', { dims: number[]; data: number[] }>>;
 }
 const quant = JSON.parse(readFileSync(`${dir}quant_io.json`, 'utf8')) as QuantIo;
 
@@ -127,6 +127,8 @@ describe('quantized arithmetic (quant.onnx: one MatMul with K=80, one Gather)', 
   const cases = [
     ['fp32', 'quant.onnx'],
     ['q8', 'quant_quantized.onnx'],
+    // the earlier form, quantize_q8(form="rows"): per-row uint8 activations, exact int32
+    ['q8_rows', 'quant_quantized_rows.onnx'],
     ['q4', 'quant_q4.onnx'],
   ] as const;
   for (const backend of ['node', 'wasm'] as const) {

@@ -193,10 +193,19 @@ def quantize_q8(
     accuracy_level: int = DEFAULT_ACCURACY_LEVEL,
     min_k: int = 32,
     min_n: int = 2,
+    form: str = "nbits",
 ) -> ModelProto:
     """Rewrites `model` in place (and returns it): MatMul/Gemm with constant weights (K >=
     min_k, N >= min_n) as 8-bit MatMulNBits, embedding tables of at least
-    `embedding_min_bytes` as int8 rows (pass 0 to quantize every constant Gather table)."""
+    `embedding_min_bytes` as int8 rows (pass 0 to quantize every constant Gather table).
+    `form="rows"`: the earlier form instead (quantize_q8_rows.py: per-row activations
+    around MatMulInteger, every weight; block_size, accuracy_level, min_k, min_n unused)."""
+    if form == "rows":
+        from common.quantize_q8_rows import quantize_q8 as quantize_q8_rows
+
+        return quantize_q8_rows(model, embedding_min_bytes=embedding_min_bytes)
+    if form != "nbits":
+        raise ValueError('form must be "nbits" or "rows"')
     if block_size < 16 or block_size & (block_size - 1):
         raise ValueError("block_size must be a power of two >= 16")
     if accuracy_level not in (0, 1, 2, 3, 4):
