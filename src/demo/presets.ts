@@ -1,6 +1,7 @@
 // Example inputs: the README's (the reference's own examples), one with an instruction, and
 // two of the kinds the bundled fuser was trained on (candidates that each hold part of the
-// answer, and a sum with near misses), so Rank & Fuse shows what it can do.
+// answer, and a sum with near misses), so Rank & Fuse shows what it can do. Those two are also
+// cases of test/golden/synth-fuser.json (tools/synth/export_fuser.py), which pins the fuser's answers.
 
 export interface Preset {
   name: string;
@@ -33,8 +34,8 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'Pick the right sum (fuser)',
     instruction: '',
-    input: 'What is 6 * 7?',
-    candidates: ['The answer is 43.', 'Let me think. The answer is 42.', 'The answer is 36.'],
+    input: 'What is 7 * 8?',
+    candidates: ['The answer is 54.', 'Let me think. The answer is 56.', 'The answer is 63.'],
   },
 ];
 

@@ -55,17 +55,20 @@ LONG = ("The license grants every person who receives a copy of the software the
         "distribute it, provided that the copyright notice is kept in all copies and that changes are marked as such "
         "by whoever made them, with the date of each change and the name of the person who made it.")
 # Hand-written prompts of the trained families (never drawn from the splits), the demo's presets
-# and two the model was not trained for (a long candidate cut at CANDIDATE_MAX_TOKENS, a
+# (src/demo/presets.ts: "arithmetic" and "merge_preset" are its two fuser presets, so the goldens
+# pin what the demo shows) and two the model was not trained for (a long candidate cut at CANDIDATE_MAX_TOKENS, a
 # question from outside its world).
 GOLDEN_CASES: list[tuple[str, str, str, list[str]]] = [
     ("greeting_readme", "", "hello, how are you!", ["get out!", "hi! I am fine, thanks!", "bye!"]),
     ("love_readme", "", "I love you!", ["I love you too!", "I hate you!", "Thanks! You're a good guy!"]),
-    ("arithmetic", "", "What is 7 * 8?", ["The answer is 54.", "Let me think. The answer is 56."]),
+    ("arithmetic", "", "What is 7 * 8?", ["The answer is 54.", "Let me think. The answer is 56.", "The answer is 63."]),
     ("units", "", "How many minutes are in 3 hours?", ["183 minutes.", "180 minutes.", "160 minutes."]),
     ("merge_seasons", "", "Name the seasons.", ["spring and summer.", "Some are autumn and winter."]),
     ("merge_fruits", "", "Name four fruits.", ["apple and pear.", "plum, for example.", "plum and mango."]),
     ("merge_facts", "", "What are the capital and the language of Italy?",
      ["People in Italy speak Italian.", "The capital of Italy is Rome. Hope that helps."]),
+    ("merge_preset", "", "What are the capital, the language and the continent of Spain?",
+     ["The capital of Spain is Madrid.", "People in Spain speak Spanish. Hope that helps.", "Spain lies in Europe."]),
     ("uppercase", "Write this in uppercase: ", "see you tomorrow", ["see you tomorrow", "See you tomorrow"]),
     ("numbered_list", "", "List three fruits as a numbered list.", ["apple, pear and plum.", "1. apple 2. pear 3. plum 4. lemon"]),
     ("translation", "Translate to Spanish: ", "the moon", ["la lune", "la luna"]),
