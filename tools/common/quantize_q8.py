@@ -11,12 +11,14 @@ with bits 8, per onnxruntime's ContribOperators spec:
 per block of `block_size` along K, inside each row, and use int8 dot products: a row's
 output never depends on the other rows of the batch (docs/reference.md §7.1). Where a
 backend has no such kernel (onnxruntime-web WASM) it dequantizes W and multiplies in
-float32: per row too. Matrices with K < `min_k` or N < `min_n` (e.g. a 1-output head)
-stay fp32 MatMul, as in q4.
+float32: per row too, but slower than fp32 there (each run pays for all the weights).
+Matrices with K < `min_k` or N < `min_n` (e.g. a 1-output head) stay fp32 MatMul, as in q4.
 
 This replaces the earlier form (per-row DynamicQuantizeLinear arithmetic spelled out in
-~25 standard nodes per activation around MatMulInteger), whose session creation cost 3-5x
-q4's in onnxruntime's allocation planner (bench/q8-session/README.md).
+~25 standard nodes per activation around MatMulInteger; `form="rows"`, quantize_q8_rows.py),
+whose session creation cost 4-10x q4's in onnxruntime's allocation planner, but whose
+MatMulInteger has a WASM int8 kernel: 2-4x faster per pair in WASM than this form
+(bench/q8-session/README.md).
 
 Gather on a constant embedding table of at least `embedding_min_bytes` becomes a Gather
 of int8 rows and of per-row scales, Cast, Mul (symmetric per row; standard ops, so every
