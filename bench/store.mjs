@@ -176,7 +176,7 @@ function report({ machine, rounds, runs, firstRanks }) {
 
 \`${command}\` on ${machine.cpu} (${machine.cores} cores), Chromium ${machine.chromium}, ${machine.date.slice(0, 10)}, commit ${machine.commit}${machine.dirty ? ' (with uncommitted changes in the tree)' : ''}; 15-minute load average at the end ${machine.loadAverage15.toFixed(1)} (above 2: other jobs shared the cores, slowing every row alike).
 
-Each file is downloaded once into each store, then read back by a fresh store in a worker, ${rounds} rounds, medians, all in the same run. Synthetic files are random bytes: the store never looks inside a file, so this is the warm read of a model that size, without its session.
+Each file is downloaded once into each store, then read back by a fresh store in a worker, ${rounds} rounds, medians, all in the same run. ${runs[0].file.synthetic ? 'Synthetic files are random bytes: the store never looks inside a file, so this is the warm read of a model that size, without its session.' : 'These are the model files themselves; their sessions are in the last section when --first-rank is given.'}
 ${runs.map(section).join('')}${firstRanks.length ? firstRankSection(firstRanks) : ''}`;
 }
 
