@@ -1,7 +1,14 @@
-"""8-bit weight quantization (the `_quantized` / q8 variant) in q4's graph form.
+"""8-bit quantization (the `_quantized` / q8 variant), in two forms.
 
-MatMul / Gemm with a constant 2-D weight W[K, N] become one com.microsoft MatMulNBits node
-with bits 8, per onnxruntime's ContribOperators spec:
+`form="rows"` (the default, what the bundled models ship; quantize_q8_rows.py): per-row
+dynamic int8 activations around MatMulInteger, spelled out in standard nodes. onnxruntime-web's
+WASM build has an int8 kernel for MatMulInteger, so this form is 2-4x faster per pair there
+than `form="nbits"`, and WASM is where `dtype: 'auto'` picks q8. Its cost: ~25 small nodes per
+quantized activation, which make session creation 4-10x q4's (onnxruntime's allocation
+planner; bench/q8-session/README.md).
+
+`form="nbits"`: q4's graph form. MatMul / Gemm with a constant 2-D weight W[K, N] become one
+com.microsoft MatMulNBits node with bits 8, per onnxruntime's ContribOperators spec:
   B       uint8 [N, n_blocks, block_size]: column n of W, K padded with zeros to
           n_blocks * block_size, one code per byte;
   scales  float32 [N * n_blocks] (row-major [N][n_blocks]);
@@ -11,20 +18,12 @@ with bits 8, per onnxruntime's ContribOperators spec:
 per block of `block_size` along K, inside each row, and use int8 dot products: a row's
 output never depends on the other rows of the batch (docs/reference.md §7.1). Where a
 backend has no such kernel (onnxruntime-web WASM) it dequantizes W and multiplies in
-float32: per row too, but slower than fp32 there (each run pays for all the weights).
+float32 on every run: slower than fp32 there. Its session costs ~1.3x q4's.
 Matrices with K < `min_k` or N < `min_n` (e.g. a 1-output head) stay fp32 MatMul, as in q4.
 
-This replaces the earlier form (per-row DynamicQuantizeLinear arithmetic spelled out in
-~25 standard nodes per activation around MatMulInteger; `form="rows"`, quantize_q8_rows.py),
-whose session creation cost 4-10x q4's in onnxruntime's allocation planner, but whose
-MatMulInteger has a WASM int8 kernel: 2-4x faster per pair in WASM than this form
-(bench/q8-session/README.md).
-
-Gather on a constant embedding table of at least `embedding_min_bytes` becomes a Gather
-of int8 rows and of per-row scales, Cast, Mul (symmetric per row; standard ops, so every
-backend runs it).
-
-Graph inputs and outputs keep their names and dtypes.
+In both forms, Gather on a constant embedding table of at least `embedding_min_bytes`
+becomes a Gather of int8 rows and of per-row scales, Cast, Mul (symmetric per row; standard
+ops, so every backend runs it). Graph inputs and outputs keep their names and dtypes.
 """
 from __future__ import annotations
 
@@ -195,13 +194,14 @@ def quantize_q8(
     accuracy_level: int = DEFAULT_ACCURACY_LEVEL,
     min_k: int = 32,
     min_n: int = 2,
-    form: str = "nbits",
+    form: str = "rows",
 ) -> ModelProto:
-    """Rewrites `model` in place (and returns it): MatMul/Gemm with constant weights (K >=
-    min_k, N >= min_n) as 8-bit MatMulNBits, embedding tables of at least
-    `embedding_min_bytes` as int8 rows (pass 0 to quantize every constant Gather table).
-    `form="rows"`: the earlier form instead (quantize_q8_rows.py: per-row activations
-    around MatMulInteger, every weight; block_size, accuracy_level, min_k, min_n unused)."""
+    """Rewrites `model` in place (and returns it). `form="rows"` (default): per-row
+    activations around MatMulInteger for every constant-weight MatMul/Gemm
+    (quantize_q8_rows.py; block_size, accuracy_level, min_k, min_n unused). `form="nbits"`:
+    MatMul/Gemm with constant weights (K >= min_k, N >= min_n) as 8-bit MatMulNBits. Both:
+    embedding tables of at least `embedding_min_bytes` as int8 rows (pass 0 to quantize
+    every constant Gather table)."""
     if form == "rows":
         from common.quantize_q8_rows import quantize_q8 as quantize_q8_rows
 

@@ -1,7 +1,8 @@
-"""The earlier q8 form, `quantize_q8(model, form="rows")`: per-row activation quantization
-spelled out in standard nodes around MatMulInteger. Its session is slow to create (4-10x
-q4's), but onnxruntime-web's WASM has an int8 kernel for MatMulInteger, so it computes ~2x
-faster than the MatMulNBits form there (bench/q8-session/README.md, "At real size").
+"""The q8 form the bundled models ship, `quantize_q8(model, form="rows")` (the default):
+per-row activation quantization spelled out in standard nodes around MatMulInteger. Its
+session is slow to create (4-10x q4's), but onnxruntime-web's WASM has an int8 kernel for
+MatMulInteger, so it computes 2-4x faster than the MatMulNBits form there
+(bench/q8-session/README.md, "At real size").
 
 Dynamic int8 quantization (the `_quantized` / q8 variant), like onnxruntime's
 quantize_dynamic, without onnxruntime's Python package.

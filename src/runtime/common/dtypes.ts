@@ -15,9 +15,8 @@ export interface DtypeSpec {
   /** For people: progress messages, the demo. */
   readonly label: string;
   /**
-   * The backends with real kernels for it. q8 (8-bit MatMulNBits) does run on WebGPU, but
-   * its int8 embedding Gather falls back to the CPU and its WebGPU speed is unmeasured, so
-   * pages keep it to WASM.
+   * The backends with real kernels for it. q8's DynamicQuantizeLinear + MatMulInteger have
+   * none on WebGPU: ORT would run them on the CPU, slower than plain WASM.
    */
   readonly backends: readonly Backend[];
 }
