@@ -1,6 +1,6 @@
 // Example inputs: the README's (the reference's own examples), one with an instruction, and
 // two of the kinds the bundled fuser was trained on (candidates that each hold part of the
-// answer, and a sum with near misses), so Rank & Fuse shows what it can do. Those two are also
+// answer, and a product with near misses), so Rank & Fuse shows what it can do. Those two are also
 // cases of test/golden/synth-fuser.json (tools/synth/export_fuser.py), which pins the fuser's answers.
 
 export interface Preset {
@@ -32,7 +32,7 @@ export const PRESETS: readonly Preset[] = [
     candidates: ['The capital of Spain is Madrid.', 'People in Spain speak Spanish. Hope that helps.', 'Spain lies in Europe.'],
   },
   {
-    name: 'Pick the right sum (fuser)',
+    name: 'Pick the right product (fuser)',
     instruction: '',
     input: 'What is 7 * 8?',
     candidates: ['The answer is 54.', 'Let me think. The answer is 56.', 'The answer is 63.'],
