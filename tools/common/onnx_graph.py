@@ -205,3 +205,34 @@ def compact_names(model: ModelProto) -> None:
     for info in graph.value_info:
         if info.name in renamed:
             info.name = renamed[info.name]
+
+
+class InitializerRewriter:
+    """What every quantizing rewriter keeps (quantize_q8.py, quantize_q8_rows.py,
+    quantize_q4.py): the model with its Identity-of-constant nodes inlined, its initializers
+    by name, a namer for new names, and the initializers it adds (appended by run())."""
+
+    def __init__(self, model: ModelProto):
+        self.model = model
+        inline_identity_constants(model)
+        self.inits = initializer_map(model)
+        self.namer = Namer(model)
+        self.new_inits: list[TensorProto] = []
+
+    def const(self, name: str) -> np.ndarray | None:
+        init = self.inits.get(name)
+        return None if init is None else to_array(init)
+
+    def add_init(self, base: str, array: np.ndarray) -> str:
+        name = self.namer.fresh(base)
+        self.new_inits.append(make_init(name, array))
+        return name
+
+
+def block_weight_eligible(w: np.ndarray | None, transpose: bool, min_k: int, min_n: int) -> bool:
+    """A constant 2-D float32 MatMul weight (W[K, N], or W[N, K] when `transpose`) at least
+    min_k deep and min_n wide: what the MatMulNBits forms (q4, q8 nbits) rewrite."""
+    if w is None or w.ndim != 2 or w.dtype != np.float32:
+        return False
+    k, n = (w.shape[1], w.shape[0]) if transpose else w.shape
+    return k >= min_k and n >= min_n

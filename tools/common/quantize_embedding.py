@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from onnx import NodeProto, TensorProto
 
-from common.onnx_graph import node
+from common.onnx_graph import InitializerRewriter, node
 
 
 def quantize_rows_int8(table: np.ndarray, chunk_rows: int = 8192) -> tuple[np.ndarray, np.ndarray]:
@@ -24,9 +24,9 @@ def quantize_rows_int8(table: np.ndarray, chunk_rows: int = 8192) -> tuple[np.nd
     return q, scale
 
 
-class Int8EmbeddingRewrite:
-    """Mixin for a q8 rewriter: it provides const(), add_init(), namer, table_cache,
-    embedding_min_bytes and count["gather"]."""
+class Int8EmbeddingRewrite(InitializerRewriter):
+    """Base of both q8 rewriters: a subclass sets table_cache, embedding_min_bytes and
+    count["gather"]."""
 
     def rewrite_gather(self, n: NodeProto, out: list[NodeProto]) -> bool:
         axis = next((a.i for a in n.attribute if a.name == "axis"), 0)

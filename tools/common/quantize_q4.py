@@ -27,8 +27,8 @@ import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
 from common.onnx_graph import (
-    Namer, inline_identity_constants, add_opset, drop_unused_initializers, gemm_attributes, gemm_bias_nodes, initializer_map,
-    iter_graphs, make_init, node, to_array,
+    InitializerRewriter, add_opset, block_weight_eligible, drop_unused_initializers, gemm_attributes, gemm_bias_nodes,
+    iter_graphs, node,
 )
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
@@ -107,35 +107,19 @@ def quantize_table_4bit(table: np.ndarray, block_size: int, chunk_rows: int = 81
     return packed, scale_out, min_out
 
 
-class _Q4Rewriter:
+class _Q4Rewriter(InitializerRewriter):
     def __init__(self, model: ModelProto, block_size: int, symmetric: bool, min_k: int, min_n: int,
                  embedding_min_bytes: int, accuracy_level: int):
-        self.model = model
-        inline_identity_constants(model)
-        self.inits = initializer_map(model)
-        self.namer = Namer(model)
+        super().__init__(model)
         self.block_size, self.symmetric = block_size, symmetric
         self.min_k, self.min_n = min_k, min_n
         self.embedding_min_bytes, self.accuracy_level = embedding_min_bytes, accuracy_level
-        self.new_inits: list[TensorProto] = []
         self.weight_cache: dict[tuple[str, bool, float], list[str]] = {}
         self.table_cache: dict[str, tuple[str, str, str, int, int]] = {}
         self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
-    def const(self, name: str) -> np.ndarray | None:
-        init = self.inits.get(name)
-        return None if init is None else to_array(init)
-
-    def add_init(self, base: str, array: np.ndarray) -> str:
-        name = self.namer.fresh(base)
-        self.new_inits.append(make_init(name, array))
-        return name
-
     def eligible(self, w: np.ndarray | None, transpose: bool) -> bool:
-        if w is None or w.ndim != 2 or w.dtype != np.float32:
-            return False
-        k, n = (w.shape[1], w.shape[0]) if transpose else w.shape
-        return k >= self.min_k and n >= self.min_n
+        return block_weight_eligible(w, transpose, self.min_k, self.min_n)
 
     def run(self) -> ModelProto:
         for graph in iter_graphs(self.model.graph):

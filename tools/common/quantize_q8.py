@@ -28,11 +28,10 @@ ops, so every backend runs it). Graph inputs and outputs keep their names and dt
 from __future__ import annotations
 
 import numpy as np
-from onnx import ModelProto, NodeProto, TensorProto
+from onnx import ModelProto, NodeProto
 
 from common.onnx_graph import (
-    Namer, inline_identity_constants, add_opset, drop_unused_initializers, gemm_attributes, gemm_bias_nodes,
-    initializer_map, iter_graphs, make_init, node, to_array,
+    add_opset, block_weight_eligible, drop_unused_initializers, gemm_attributes, gemm_bias_nodes, iter_graphs, node,
 )
 from common.quantize_embedding import Int8EmbeddingRewrite
 
@@ -65,32 +64,16 @@ def dequantize_blocks_8bit(codes: np.ndarray, scale: np.ndarray, k: int) -> np.n
 class _Q8Rewriter(Int8EmbeddingRewrite):
     def __init__(self, model: ModelProto, block_size: int, accuracy_level: int, min_k: int, min_n: int,
                  embedding_min_bytes: int):
-        self.model = model
-        inline_identity_constants(model)
-        self.inits = initializer_map(model)
-        self.namer = Namer(model)
+        super().__init__(model)
         self.block_size, self.accuracy_level = block_size, accuracy_level
         self.min_k, self.min_n = min_k, min_n
         self.embedding_min_bytes = embedding_min_bytes
-        self.new_inits: list[TensorProto] = []
         self.weight_cache: dict[tuple[str, bool, float], tuple[str, str]] = {}
         self.table_cache: dict[str, tuple[str, str]] = {}
         self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
-    def const(self, name: str) -> np.ndarray | None:
-        init = self.inits.get(name)
-        return None if init is None else to_array(init)
-
-    def add_init(self, base: str, array: np.ndarray) -> str:
-        name = self.namer.fresh(base)
-        self.new_inits.append(make_init(name, array))
-        return name
-
     def eligible(self, w: np.ndarray | None, transpose: bool) -> bool:
-        if w is None or w.ndim != 2 or w.dtype != np.float32:
-            return False
-        k, n = (w.shape[1], w.shape[0]) if transpose else w.shape
-        return k >= self.min_k and n >= self.min_n
+        return block_weight_eligible(w, transpose, self.min_k, self.min_n)
 
     def run(self) -> ModelProto:
         for graph in iter_graphs(self.model.graph):

@@ -32,10 +32,7 @@ from __future__ import annotations
 import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
-from common.onnx_graph import (
-    Namer, inline_identity_constants, drop_unused_initializers, gemm_attributes, gemm_bias_nodes, initializer_map, iter_graphs,
-    make_init, node, to_array,
-)
+from common.onnx_graph import drop_unused_initializers, gemm_attributes, gemm_bias_nodes, iter_graphs, node, to_array
 from common.quantize_embedding import Int8EmbeddingRewrite
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
@@ -53,27 +50,14 @@ def quantize_weight_per_column(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class _Q8Rewriter(Int8EmbeddingRewrite):
     def __init__(self, model: ModelProto, embedding_min_bytes: int, min_weight_elements: int,
                  per_row_activations: bool):
-        self.model = model
+        super().__init__(model)
         self.per_row = per_row_activations
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 17)
-        inline_identity_constants(model)
-        self.inits = initializer_map(model)
-        self.namer = Namer(model)
         self.embedding_min_bytes = embedding_min_bytes
         self.min_weight_elements = min_weight_elements
-        self.new_inits: list[TensorProto] = []
         self.weight_cache: dict[tuple[str, bool], tuple[str, str, str, str]] = {}
         self.table_cache: dict[str, tuple[str, str]] = {}
         self.count = {"matmul": 0, "gemm": 0, "gather": 0}
-
-    def const(self, name: str) -> np.ndarray | None:
-        init = self.inits.get(name)
-        return None if init is None else to_array(init)
-
-    def add_init(self, base: str, array: np.ndarray) -> str:
-        name = self.namer.fresh(base)
-        self.new_inits.append(make_init(name, array))
-        return name
 
     def quantized_weight(self, name: str, transpose: bool, w: np.ndarray) -> tuple[str, str, str, str]:
         """(W_q, w_scale, w_zp, colsum) initializer names; colsum[n] = sum_k (W_q - 128)

@@ -56,7 +56,9 @@ def test_split_vs_fp32(folder: Path, data: Path, variants: list[str]) -> tuple[d
     from tools.pairrm.agreement import VARIANT_FILES
     from tools.pairrm.pair_encoding import PairLayout
     from tools.synth.data import read_jsonl
-    from tools.synth.evaluate import accuracy, batched_logits, group_ranks, group_rows, ordered_rows, rank_groups
+    from tools.synth.evaluate import (
+        accuracy, agreement_vs_fp32, batched_logits, group_ranks, group_rows, ordered_rows, rank_groups,
+    )
 
     config = json.loads((folder / "config.json").read_text())
     layout = PairLayout.from_config(config)
@@ -84,13 +86,7 @@ def test_split_vs_fp32(folder: Path, data: Path, variants: list[str]) -> tuple[d
     for variant in variants:
         logits, ranks = measure(variant)
         accuracies[variant] = {k: round(100 * v, 2) for k, v in accuracy(logits, families).items()}
-        out[variant] = {
-            "sign_agreement_pct": round(float(np.mean(np.sign(logits) == np.sign(reference))) * 100, 2),
-            "max_abs_dlogit": float(f"{float(np.abs(logits - reference).max()):.3g}"),
-            "rank_agreement_pct": round(100 * sum(a == b for a, b in zip(ranks, reference_ranks)) / len(groups), 2),
-            "top1_agreement_pct": round(100 * sum(a.index(1) == b.index(1) for a, b in zip(ranks, reference_ranks))
-                                        / len(groups), 2),
-        }
+        out[variant] = agreement_vs_fp32(logits, ranks, reference, reference_ranks)
     return out, accuracies
 
 

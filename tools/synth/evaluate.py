@@ -103,6 +103,20 @@ def group_ranks(logits: np.ndarray, groups, where) -> list[list[int]]:
     return [ranks_from_matrix(m) for m in matrices]
 
 
+def agreement_vs_fp32(logits: np.ndarray, ranks: list[list[int]], reference: np.ndarray,
+                      reference_ranks: list[list[int]]) -> dict[str, float]:
+    """A variant against the fp32 graph on the test split: sign agreement over the ordered
+    pairs, the largest logit difference, and same ranks / same top-1 over the rank questions."""
+    questions = len(reference_ranks)
+    return {
+        "sign_agreement_pct": round(float(np.mean(np.sign(logits) == np.sign(reference))) * 100, 2),
+        "max_abs_dlogit": float(f"{float(np.abs(logits - reference).max()):.3g}"),
+        "rank_agreement_pct": round(100 * sum(a == b for a, b in zip(ranks, reference_ranks)) / questions, 2),
+        "top1_agreement_pct": round(100 * sum(a.index(1) == b.index(1) for a, b in zip(ranks, reference_ranks))
+                                    / questions, 2),
+    }
+
+
 def evaluate_folder(model: PairRM, folder: Path, test_rows: list[dict], encode: PlainEncoder, config: dict) -> dict:
     layout = PairLayout.from_config(config)
     pad_id = config["pad_token_id"]
@@ -124,13 +138,7 @@ def evaluate_folder(model: PairRM, folder: Path, test_rows: list[dict], encode: 
             reference, reference_ranks = logits, ranks
             continue
         assert reference is not None and reference_ranks is not None
-        variants[variant] = {
-            "sign_agreement_pct": round(float(np.mean(np.sign(logits) == np.sign(reference))) * 100, 2),
-            "max_abs_dlogit": float(f"{float(np.abs(logits - reference).max()):.3g}"),
-            "rank_agreement_pct": round(100 * sum(a == b for a, b in zip(ranks, reference_ranks)) / len(groups), 2),
-            "top1_agreement_pct": round(100 * sum(a.index(1) == b.index(1) for a, b in zip(ranks, reference_ranks))
-                                        / len(groups), 2),
-        }
+        variants[variant] = agreement_vs_fp32(logits, ranks, reference, reference_ranks)
     result["vs_fp32"] = variants
     return result
 
