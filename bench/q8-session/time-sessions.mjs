@@ -1,8 +1,8 @@
 // Session creation in onnxruntime-node for the q8 experiment's graphs (make_variants.py):
 // median of 7 creations per graph and optimization level, the share of it spent in ORT's
 // allocation planner (from ORT's verbose log: "Use DeviceBasedPartition" to "Saving
-// initialized tensors"), and whether the N-D per-row variant gives the shipped per-row
-// graph's outputs bit for bit on the same rows (same arithmetic, other graph form).
+// initialized tensors"), and whether the N-D per-row form gives the 2-D rows form's outputs
+// bit for bit on the same rows (same arithmetic, other graph form).
 //
 //   /usr/bin/python3 bench/q8-session/make_variants.py && node bench/q8-session/time-sessions.mjs
 import { spawnSync } from 'node:child_process';
@@ -14,13 +14,22 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, '.cache', 'q8-session');
 const SHIPPED = join(ROOT, 'public', 'models', 'synth-pairrm', 'onnx');
 const graphs = [
-  ['fp32 (shipped)', join(SHIPPED, 'model.onnx')],
-  ['q4 (shipped)', join(SHIPPED, 'model_q4.onnx')],
-  ['q8 MatMulNBits 8-bit (shipped now)', join(DIR, 'q8_nbits.onnx')],
-  ['q8 per row (earlier shipped form)', join(DIR, 'q8_per_row.onnx')],
-  ['q8 per row, N-D form', join(DIR, 'q8_nd_rows.onnx')],
+  ['fp32, dims unnamed', join(DIR, 'fp32_unnamed.onnx')],
+  ['fp32 (shipped: dims named)', join(SHIPPED, 'model.onnx')],
+  ['q4, dims unnamed', join(DIR, 'q4_unnamed.onnx')],
+  ['q4 (shipped: dims named)', join(SHIPPED, 'model_q4.onnx')],
+  ['q8 per row, 2-D rows (form="rows")', join(DIR, 'q8_per_row.onnx')],
+  ['q8 per row, 2-D rows, dims named', join(DIR, 'q8_per_row_named.onnx')],
+  ['q8 per row, N-D (form="nd")', join(DIR, 'q8_nd_rows.onnx')],
+  ['q8 per row, N-D, dims named (shipped)', join(DIR, 'q8_nd_rows_named.onnx')],
+  ['q8 MatMulNBits 8-bit (form="nbits")', join(DIR, 'q8_nbits.onnx')],
   ['q8 per tensor (batch-dependent)', join(DIR, 'q8_per_tensor.onnx')],
-  ...['unary', 'broadcast', 'reshape'].flatMap((kind) => [100, 200, 400].map((n) => [`chain ${kind} x${n}`, join(DIR, `chain_${kind}_${n}.onnx`)])),
+  ...['unary', 'broadcast', 'reshape'].flatMap((kind) =>
+    [100, 200, 400].flatMap((n) => [
+      [`chain ${kind} x${n}`, join(DIR, `chain_${kind}_${n}.onnx`)],
+      [`chain ${kind} x${n}, dims named`, join(DIR, `chain_${kind}_${n}_named.onnx`)],
+    ]),
+  ),
 ];
 
 async function medianCreateMs(bytes, level) {
@@ -64,7 +73,7 @@ for (const [name, path] of graphs) {
   const bytes = readFileSync(path);
   const all = await medianCreateMs(bytes, 'all');
   const disabled = await medianCreateMs(bytes, 'disabled');
-  if (name.startsWith('q4')) Object.assign(q4, { all, disabled });
+  if (name.startsWith('q4 (shipped')) Object.assign(q4, { all, disabled });
   const share = plannerShare(path, 'disabled');
   const nodes = spawnSync('/usr/bin/python3', ['-c', `import onnx; print(len(onnx.load(${JSON.stringify(path)}).graph.node))`], {
     encoding: 'utf8',
@@ -74,7 +83,7 @@ for (const [name, path] of graphs) {
     `| ${name} | ${nodes} | ${all.toFixed(0)} | ${ratio(all, q4.all)} | ${disabled.toFixed(0)} | ${ratio(disabled, q4.disabled)} | ${((share.planner / share.total) * 100).toFixed(0)}% of ${(share.total * 1000).toFixed(0)} ms |`,
   );
 }
-const [shipped, nd] = await Promise.all([logitsOf(join(DIR, 'q8_per_row.onnx')), logitsOf(join(DIR, 'q8_nd_rows.onnx'))]);
+const [rows, nd] = await Promise.all([logitsOf(join(DIR, 'q8_per_row.onnx')), logitsOf(join(DIR, 'q8_nd_rows.onnx'))]);
 console.log(
-  `\nN-D per-row outputs (logits, marker states) equal the shipped per-row form's bit for bit: ${shipped.length === nd.length && shipped.every((value, i) => Object.is(value, nd[i]))} (${shipped.length} values)`,
+  `\nN-D per-row outputs (logits, marker states) equal the 2-D rows form's bit for bit: ${rows.length === nd.length && rows.every((value, i) => Object.is(value, nd[i]))} (${rows.length} values)`,
 );

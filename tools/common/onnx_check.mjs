@@ -5,7 +5,7 @@
 // onnxruntime-web's WASM backend (the browser's CPU path).
 //
 //   node tools/common/onnx_check.mjs --model a.onnx --feeds feeds.json [--backend node|wasm]
-//        [--out result.json]
+//        [--out result.json] [--dims-only 1]
 // feeds.json: {"input_ids": {"type": "int64", "dims": [1, 3], "data": [1, 2, 3]}, ...}
 // prints:     {"logits": {"type": "float32", "dims": [1], "data": [0.25]}, ...}
 // Float data is printed with JSON's shortest round-trip form, so float32 values survive
@@ -50,16 +50,17 @@ function toTensor(ort, name, feed) {
   return new ort.Tensor(feed.type, Typed.from(values), feed.dims);
 }
 
-function fromTensor(tensor) {
+function fromTensor(tensor, dimsOnly) {
+  if (dimsOnly) return { type: tensor.type, dims: [...tensor.dims] };
   const data = Array.from(tensor.data, (v) => (typeof v === 'bigint' ? Number(v) : v));
   return { type: tensor.type, dims: [...tensor.dims], data };
 }
 
 /**
  * Runs `modelPath` on JSON-style feeds; returns {outputName: {type, dims, data}} for every
- * graph output, in the model's output order.
+ * graph output, in the model's output order (`dimsOnly`: no data, for shape checks).
  */
-export async function runModel(modelPath, feeds, backend = 'node') {
+export async function runModel(modelPath, feeds, backend = 'node', dimsOnly = false) {
   const ort = await loadOrt(backend);
   const options = { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 };
   const session =
@@ -75,7 +76,7 @@ export async function runModel(modelPath, feeds, backend = 'node') {
   for (const [name, feed] of Object.entries(feeds)) inputs[name] = toTensor(ort, name, feed);
   const results = await session.run(inputs);
   const out = {};
-  for (const name of session.outputNames) out[name] = fromTensor(results[name]);
+  for (const name of session.outputNames) out[name] = fromTensor(results[name], dimsOnly);
   await session.release();
   return out;
 }
@@ -109,7 +110,7 @@ if (isMain) {
   try {
     const args = parseArgs(process.argv.slice(2));
     const feeds = JSON.parse(readFileSync(args.feeds, 'utf8'));
-    const out = JSON.stringify(await runModel(args.model, feeds, args.backend));
+    const out = JSON.stringify(await runModel(args.model, feeds, args.backend, args['dims-only'] === '1'));
     if (args.out) writeFileSync(args.out, out + '\n');
     else process.stdout.write(out + '\n');
     // onnxruntime-web's wasm backend keeps the event loop alive; exit explicitly.

@@ -50,6 +50,21 @@ def run_onnx(
 ) -> dict[str, np.ndarray]:
     """Runs the model on onnxruntime-node (`backend="node"`) or onnxruntime-web's WASM
     backend (`backend="wasm"`, 1 thread); returns every graph output as a numpy array."""
+    raw = _run(model_path, feeds, backend, timeout_s, dims_only=False)
+    return {
+        name: np.asarray(t["data"], dtype=_ORT_TO_NP[t["type"]]).reshape(t["dims"])
+        for name, t in raw.items()
+    }
+
+
+def output_dims(model_path: str | Path, feeds: dict[str, np.ndarray], backend: str = "node",
+                timeout_s: float = 600) -> dict[str, list[int]]:
+    """Every graph output's shape after one run (no data travels back)."""
+    return {name: t["dims"] for name, t in _run(model_path, feeds, backend, timeout_s, dims_only=True).items()}
+
+
+def _run(model_path: str | Path, feeds: dict[str, np.ndarray], backend: str, timeout_s: float,
+         dims_only: bool) -> dict[str, dict]:
     with tempfile.TemporaryDirectory(prefix="ort_runner_") as tmp:
         feeds_path = Path(tmp) / "feeds.json"
         out_path = Path(tmp) / "out.json"
@@ -57,12 +72,9 @@ def run_onnx(
         cmd = [
             "node", str(ONNX_CHECK), "--model", str(Path(model_path).resolve()),
             "--feeds", str(feeds_path), "--backend", backend, "--out", str(out_path),
+            "--dims-only", "1" if dims_only else "0",
         ]
         proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout_s)
         if proc.returncode != 0:
             raise RuntimeError(f"onnx_check failed on {model_path} ({backend}):\n{proc.stderr}")
-        raw = json.loads(out_path.read_text())
-    return {
-        name: np.asarray(t["data"], dtype=_ORT_TO_NP[t["type"]]).reshape(t["dims"])
-        for name, t in raw.items()
-    }
+        return json.loads(out_path.read_text())

@@ -1,11 +1,14 @@
-"""8-bit quantization (the `_quantized` / q8 variant), in two forms.
+"""8-bit quantization (the `_quantized` / q8 variant), in three forms.
 
-`form="rows"` (the default, what the bundled models ship; quantize_q8_rows.py): per-row
-dynamic int8 activations around MatMulInteger, spelled out in standard nodes. onnxruntime-web's
-WASM build has an int8 kernel for MatMulInteger, so this form is 2-4x faster per pair there
-than `form="nbits"`, and WASM is where `dtype: 'auto'` picks q8. Its cost: ~25 small nodes per
-quantized activation, which make session creation 4-10x q4's (onnxruntime's allocation
-planner; bench/q8-session/README.md).
+`form="rows"` (the default; the fuser ships it) and `form="nd"` (the ranker ships it),
+quantize_q8_rows.py: per-row dynamic int8 activations around MatMulInteger, spelled out in
+standard nodes; "rows" on the activation reshaped to 2-D rows (any row count, none
+included), "nd" on the activation as it is (16 nodes per activation instead of 26, outputs
+equal bit for bit; not for empty activations). onnxruntime-web's WASM build has an int8
+kernel for MatMulInteger, so these compute 2-4x faster per pair there than `form="nbits"`,
+and WASM is where `dtype: 'auto'` picks q8. With the graph's dims named
+(symbolic_dims.py), the ranker's "nd" session costs ~1.4x q4's; without, the rows form's
+took 5-9x (bench/q8-session/README.md).
 
 `form="nbits"`: q4's graph form. MatMul / Gemm with a constant 2-D weight W[K, N] become one
 com.microsoft MatMulNBits node with bits 8, per onnxruntime's ContribOperators spec:
@@ -18,7 +21,7 @@ com.microsoft MatMulNBits node with bits 8, per onnxruntime's ContribOperators s
 per block of `block_size` along K, inside each row, and use int8 dot products: a row's
 output never depends on the other rows of the batch (docs/reference.md §7.1). Where a
 backend has no such kernel (onnxruntime-web WASM) it dequantizes W and multiplies in
-float32 on every run: slower than fp32 there. Its session costs ~1.3x q4's.
+float32 on every run: slower than fp32 there. Its session costs ~1.3x q4's. Not shipped.
 Matrices with K < `min_k` or N < `min_n` (e.g. a 1-output head) stay fp32 MatMul, as in q4.
 
 In both forms, Gather on a constant embedding table of at least `embedding_min_bytes`
@@ -145,18 +148,18 @@ def quantize_q8(
     min_n: int = 2,
     form: str = "rows",
 ) -> ModelProto:
-    """Rewrites `model` in place (and returns it). `form="rows"` (default): per-row
+    """Rewrites `model` in place (and returns it). `form="rows"` (default) or `"nd"`: per-row
     activations around MatMulInteger for every constant-weight MatMul/Gemm
     (quantize_q8_rows.py; block_size, accuracy_level, min_k, min_n unused). `form="nbits"`:
     MatMul/Gemm with constant weights (K >= min_k, N >= min_n) as 8-bit MatMulNBits. Both:
     embedding tables of at least `embedding_min_bytes` as int8 rows (pass 0 to quantize
     every constant Gather table)."""
-    if form == "rows":
+    if form in ("rows", "nd"):
         from common.quantize_q8_rows import quantize_q8 as quantize_q8_rows
 
-        return quantize_q8_rows(model, embedding_min_bytes=embedding_min_bytes)
+        return quantize_q8_rows(model, embedding_min_bytes=embedding_min_bytes, nd=form == "nd")
     if form != "nbits":
-        raise ValueError('form must be "nbits" or "rows"')
+        raise ValueError('form must be "rows", "nd" or "nbits"')
     if block_size < 16 or block_size & (block_size - 1):
         raise ValueError("block_size must be a power of two >= 16")
     if accuracy_level not in (0, 1, 2, 3, 4):

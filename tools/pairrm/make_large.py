@@ -60,7 +60,7 @@ def manifest_only(out_dir: Path, raw: dict, probe_count: int, started: float) ->
 def variants_from_fp32(source: Path, out_dir: Path, variants: tuple[str, ...]) -> None:
     """out_dir/onnx/model.onnx as a hard link to source's (same bytes, no copy), source's
     config and tokenizer files, and `variants` written from that fp32 graph."""
-    from tools.common.variants import write_variants
+    from tools.pairrm.model_folder import write_ranker_variants
 
     (out_dir / "onnx").mkdir(parents=True, exist_ok=True)
     for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
@@ -68,7 +68,7 @@ def variants_from_fp32(source: Path, out_dir: Path, variants: tuple[str, ...]) -
     fp32 = out_dir / "onnx" / "model.onnx"
     if not fp32.exists():
         fp32.hardlink_to(source / "onnx" / "model.onnx")
-    for variant, path in write_variants(fp32, variants).items():
+    for variant, path in write_ranker_variants(fp32, variants).items():
         print(f"{variant}: {path} ({path.stat().st_size:,d} bytes)")
 
 

@@ -14,6 +14,19 @@ from tools.pairrm.onnx_export import export_onnx
 ALL_VARIANTS = ("fp32", "fp16", "q8", "q4")
 
 
+def write_ranker_variants(fp32_path: Path, variants: tuple[str, ...], *, fp16_options: dict | None = None,
+                          q8_options: dict | None = None, q4_options: dict | None = None) -> dict[str, Path]:
+    """tools/common's variants as the ranker ships them: q8 quantized per row on the
+    activations as they are (`form="nd"`: a ranker's activations are never empty), and every
+    value's dims named, so that onnxruntime creates the sessions in a fraction of the time
+    (docs/model-folder.md §2)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/common imports itself as `common.*`
+    from common.variants import write_variants
+
+    return write_variants(fp32_path, variants, fp16_options=fp16_options, q8_options={"form": "nd", **(q8_options or {})},
+                          q4_options=q4_options, name_dims=True)
+
+
 def random_pairrm_architecture(
     *, vocab_size: int, hidden_size: int, layers: int, heads: int, ffn: int,
     position_buckets: int, max_positions: int, markers: dict[str, int], extra_ids: dict[str, int] | None = None,
@@ -95,13 +108,9 @@ def write_onnx_files(
     fp32_path = export_onnx(model, onnx_dir / "model.onnx")
     others = tuple(v for v in variants if v != "fp32")
     if others:
-        # tools/common's modules import each other as `common.*`
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from common.variants import write_variants  # shared tooling (fp16/q8/q4)
-
         options = variant_options or {}
-        written = write_variants(fp32_path, others, fp16_options=options.get("fp16"),
-                                 q8_options=options.get("q8"), q4_options=options.get("q4"))
+        written = write_ranker_variants(fp32_path, others, fp16_options=options.get("fp16"),
+                                        q8_options=options.get("q8"), q4_options=options.get("q4"))
         missing = [v for v in others if v not in written]
         if missing:
             raise RuntimeError(f"write_variants did not write {missing}")

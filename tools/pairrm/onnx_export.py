@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from tools.common.onnx_graph import compact_names
+from tools.common.symbolic_dims import name_dims
 from tools.pairrm.model import PairRM
 
 OPSET = 17
@@ -70,6 +71,7 @@ def export_onnx(model: PairRM, out_path: Path) -> Path:
             )
         proto = onnx.load(str(raw_path))  # pulls any external tensors in
     compact_names(proto)
+    name_dims(proto)  # onnxruntime's memory planner matches buffers by these names
     proto.producer_name = "llm-blender-web tools/pairrm"
     proto.producer_version = "1"
     external = initializer_bytes(proto) > MAX_INLINE_BYTES

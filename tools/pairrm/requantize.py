@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tools"))
 from tools.common.manifest import write_manifest  # noqa: E402
 from tools.common.probe import add_probe  # noqa: E402
-from tools.common.variants import write_variants  # noqa: E402
+from tools.pairrm.model_folder import write_ranker_variants  # noqa: E402
 from tools.pairrm.agreement import variant_agreement  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -100,7 +100,7 @@ def main() -> int:
     args = parser.parse_args()
     folder: Path = args.folder
     options = {} if args.embedding_min_bytes is None else {"embedding_min_bytes": args.embedding_min_bytes}
-    for variant, path in write_variants(folder / "onnx" / "model.onnx", args.variants, q8_options=options).items():
+    for variant, path in write_ranker_variants(folder / "onnx" / "model.onnx", tuple(args.variants), q8_options=options).items():
         print(f"{variant}: {path} ({path.stat().st_size:,d} bytes)")
 
     manifest = json.loads((folder / "manifest.json").read_text())
