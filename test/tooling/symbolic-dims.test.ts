@@ -1,7 +1,7 @@
 // The ranker's graphs as shipped: every value's dims named (tools/common/symbolic_dims.py),
 // the names true at run time, and q8 in the per-row form on N-D activations, whose outputs
 // equal the earlier 2-D rows form's bit for bit. Needs /usr/bin/python3 with onnx and
-// sympy (bash tools/common/ensure-python.sh); ~30 s here.
+// sympy (bash tools/common/ensure-python.sh); ~45 s here.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
