@@ -47,6 +47,22 @@ for path in sys.argv[1:]:
     expect(result.stdout.trim().split('\n')).toHaveLength(shipped.length);
   }, 120_000);
 
+  test('each shape rule gives exact names on a graph made to exercise them, and they hold at run time', () => {
+    const graph = join(work, 'rules.onnx');
+    expect(python(['test/fixtures/tooling/symbolic_rules.py', graph]).status).toBe(0);
+    expect(python(['tools/common/symbolic_dims.py', graph]).status).toBe(0);
+    const dims = python([
+      '-c',
+      'import sys, onnx; print("\\n".join(d.dim_param for v in onnx.load(sys.argv[1]).graph.value_info for d in v.type.tensor_type.shape.dim if d.dim_param))',
+      graph,
+    ]).stdout;
+    expect(dims).toContain('2*sequence_length'); // Tile
+    expect(dims).toContain('8*sequence_length'); // Reshape with 0 and -1
+    expect(dims).not.toContain('unk__'); // nothing here is beyond the rules
+    const result = python(['tools/common/symbolic_dims.py', '--verify', graph]);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+  }, 60_000);
+
   test('the check catches a wrong name', () => {
     const broken = join(work, 'broken.onnx');
     const script = `

@@ -491,8 +491,9 @@ class _Pass:
         target = self.values_of(n.input[1])
         if ins[0] is None or target is None:
             return None
-        # an entry of 1 keeps the input's dim, which an opaque entry might be
-        target = [d if _is_number(d) else self.fresh() for d in target]
+        # an entry of 1 keeps the input's dim: an entry that might be 1 or even 0 (an opaque
+        # value) says nothing; a dim >= 1 is left to broadcast()'s rules
+        target = [d if _is_number(d) or d.is_positive else self.fresh() for d in target]
         return [self.broadcast([ins[0], target])]
 
     def op_Range(self, n, ins):
