@@ -7,7 +7,7 @@ included), "nd" on the activation as it is (16 nodes per activation instead of 2
 equal bit for bit; not for empty activations). onnxruntime-web's WASM build has an int8
 kernel for MatMulInteger, so these compute 2-4x faster per pair there than `form="nbits"`,
 and WASM is where `dtype: 'auto'` picks q8. With the graph's dims named
-(symbolic_dims.py), the ranker's "nd" session costs ~1.4x q4's; without, the rows form's
+(symbolic_dims.py), the ranker's "nd" session costs 1.3-1.7x q4's; without, the rows form's
 took 5-9x (bench/q8-session/README.md).
 
 `form="nbits"`: q4's graph form. MatMul / Gemm with a constant 2-D weight W[K, N] become one
