@@ -527,9 +527,6 @@ class _Pass:
             return None
         return [[sympy.expand(d * r) for d, r in zip(ins[0], reps)]]
 
-    def op_LayerNormalization(self, n, ins):
-        return [ins[0]]
-
     # -- output -------------------------------------------------------------------------
     def value_infos(self) -> list:
         skip = {vi.name for vi in self.graph.input} | {vi.name for vi in self.graph.output} | \
