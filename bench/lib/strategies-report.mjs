@@ -110,19 +110,17 @@ function sensitivityTable(profiles) {
   );
 }
 
+/** The cells every per-strategy table starts with: N, strategy, passes, bound. */
+const leadCells = (s, v) => [s.n, v.label, `${v.passes.median} / ${v.passes.max}`, `${v.maxPasses}${v.withinBound ? '' : ' **over**'}`];
+
+/** A strategy's wall time as a ratio to full's in the same run. */
+const wallRatio = (v, full) => (full?.totalMs ? `${(v.totalMs / full.totalMs).toFixed(2)}x` : 'n/a');
+
 function simulatedTable(simulated) {
   return table(
     ['N', 'strategy', 'passes (median / max)', 'bound', 'rounds (median / max)', "top-1 = full's", 'median τ vs full'],
     simulated.sizes.flatMap((s) =>
-      s.variants.map((v) => [
-        s.n,
-        v.label,
-        `${v.passes.median} / ${v.passes.max}`,
-        `${v.maxPasses}${v.withinBound ? '' : ' **over**'}`,
-        v.rounds ? `${v.rounds.median} / ${v.rounds.max}` : 'n/a',
-        pct(v.topOneAgreement),
-        tau(v.tauMedian),
-      ]),
+      s.variants.map((v) => [...leadCells(s, v), v.rounds ? `${v.rounds.median} / ${v.rounds.max}` : 'n/a', pct(v.topOneAgreement), tau(v.tauMedian)]),
     ),
   );
 }
@@ -133,15 +131,12 @@ function synthTable(synth) {
     synth.sizes.flatMap((s) => {
       const full = s.variants.find((v) => v.key === 'full');
       return s.variants.map((v) => [
-        s.n,
-        v.label,
-        `${v.passes.median} / ${v.passes.max}`,
-        `${v.maxPasses}${v.withinBound ? '' : ' **over**'}`,
+        ...leadCells(s, v),
         pct(v.topOneAgreement),
         tau(v.tauMedian),
         pct(v.topOneRight),
         v.totalMs === null ? 'n/a' : v.totalMs.toFixed(0),
-        full?.totalMs ? `${(v.totalMs / full.totalMs).toFixed(2)}x` : 'n/a',
+        wallRatio(v, full),
       ]);
     }),
   );
@@ -167,13 +162,10 @@ function largeLine(large) {
       large.sizes.flatMap((s) => {
         const full = s.variants.find((v) => v.key === 'full');
         return s.variants.map((v) => [
-          s.n,
-          v.label,
-          `${v.passes.median} / ${v.passes.max}`,
-          `${v.maxPasses}${v.withinBound ? '' : ' **over**'}`,
+          ...leadCells(s, v),
           v.totalMs.toFixed(0),
           (v.totalMs / (v.passes.median * v.sets)).toFixed(0),
-          full?.totalMs ? `${(v.totalMs / full.totalMs).toFixed(2)}x` : 'n/a',
+          wallRatio(v, full),
           full ? `${(v.passes.median / full.passes.median).toFixed(2)}x` : 'n/a',
         ]);
       }),
@@ -188,16 +180,7 @@ function chromiumLine(chromium) {
     '',
     table(
       ['N', 'strategy', 'passes (median / max)', 'bound', 'wall ms (all sets)', 'wall time / full'],
-      chromium.sizes.flatMap((s) =>
-        s.variants.map((v) => [
-          s.n,
-          v.label,
-          `${v.passes.median} / ${v.passes.max}`,
-          `${v.maxPasses}${v.withinBound ? '' : ' **over**'}`,
-          v.totalMs.toFixed(0),
-          `${v.ratioToFull.toFixed(2)}x`,
-        ]),
-      ),
+      chromium.sizes.flatMap((s) => s.variants.map((v) => [...leadCells(s, v), v.totalMs.toFixed(0), `${v.ratioToFull.toFixed(2)}x`])),
     ),
   ].join('\n');
 }

@@ -210,7 +210,8 @@ def compact_names(model: ModelProto) -> None:
 class InitializerRewriter:
     """What every quantizing rewriter keeps (quantize_q8.py, quantize_q8_rows.py,
     quantize_q4.py): the model with its Identity-of-constant nodes inlined, its initializers
-    by name, a namer for new names, and the initializers it adds (appended by run())."""
+    by name, a namer for new names, the initializers it adds (appended by run()), how many
+    nodes of each kind it rewrote, and the Gemm and Gather rules they all follow."""
 
     def __init__(self, model: ModelProto):
         self.model = model
@@ -218,6 +219,7 @@ class InitializerRewriter:
         self.inits = initializer_map(model)
         self.namer = Namer(model)
         self.new_inits: list[TensorProto] = []
+        self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
     def const(self, name: str) -> np.ndarray | None:
         init = self.inits.get(name)
@@ -227,6 +229,31 @@ class InitializerRewriter:
         name = self.namer.fresh(base)
         self.new_inits.append(make_init(name, array))
         return name
+
+    def rewrite_gemm(self, n: NodeProto, out: list[NodeProto], eligible, emit) -> bool:
+        """A Gemm (transA = 0) whose constant weight `eligible(w, trans_b)` accepts:
+        `emit(w, trans_b, alpha, y)` writes the matrix product into y, then `+ beta * C`."""
+        alpha, beta, trans_a, trans_b = gemm_attributes(n)
+        w = self.const(n.input[1])
+        if trans_a or not eligible(w, trans_b):
+            return False
+        has_c = len(n.input) > 2 and n.input[2] != ""
+        y = n.output[0]
+        mm_out = self.namer.fresh(f"{y}_matmul") if has_c else y
+        emit(w, trans_b, alpha, mm_out)
+        if has_c:
+            out += gemm_bias_nodes(n, mm_out, beta, self.const, self.add_init, self.namer)
+        self.count["gemm"] += 1
+        return True
+
+    def embedding_table(self, n: NodeProto, min_bytes: int) -> np.ndarray | None:
+        """The table of a Gather on axis 0 of a constant 2-D float32 table of at least
+        `min_bytes`, else None."""
+        axis = next((a.i for a in n.attribute if a.name == "axis"), 0)
+        table = self.const(n.input[0])
+        if axis != 0 or table is None or table.ndim != 2 or table.dtype != np.float32 or table.nbytes < min_bytes:
+            return None
+        return table
 
 
 def block_weight_eligible(w: np.ndarray | None, transpose: bool, min_k: int, min_n: int) -> bool:

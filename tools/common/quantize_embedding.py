@@ -25,14 +25,11 @@ def quantize_rows_int8(table: np.ndarray, chunk_rows: int = 8192) -> tuple[np.nd
 
 
 class Int8EmbeddingRewrite(InitializerRewriter):
-    """Base of both q8 rewriters: a subclass sets table_cache, embedding_min_bytes and
-    count["gather"]."""
+    """Base of both q8 rewriters: a subclass sets table_cache and embedding_min_bytes."""
 
     def rewrite_gather(self, n: NodeProto, out: list[NodeProto]) -> bool:
-        axis = next((a.i for a in n.attribute if a.name == "axis"), 0)
-        table = self.const(n.input[0])
-        if (axis != 0 or table is None or table.ndim != 2 or table.dtype != np.float32
-                or table.nbytes < self.embedding_min_bytes):
+        table = self.embedding_table(n, self.embedding_min_bytes)
+        if table is None:
             return False
         name = n.input[0]
         if name not in self.table_cache:

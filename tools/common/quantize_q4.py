@@ -26,10 +26,7 @@ from __future__ import annotations
 import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
-from common.onnx_graph import (
-    InitializerRewriter, add_opset, block_weight_eligible, drop_unused_initializers, gemm_attributes, gemm_bias_nodes,
-    iter_graphs, node,
-)
+from common.onnx_graph import InitializerRewriter, add_opset, block_weight_eligible, drop_unused_initializers, iter_graphs, node
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
 
@@ -116,7 +113,6 @@ class _Q4Rewriter(InitializerRewriter):
         self.embedding_min_bytes, self.accuracy_level = embedding_min_bytes, accuracy_level
         self.weight_cache: dict[tuple[str, bool, float], list[str]] = {}
         self.table_cache: dict[str, tuple[str, str, str, int, int]] = {}
-        self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
     def eligible(self, w: np.ndarray | None, transpose: bool) -> bool:
         return block_weight_eligible(w, transpose, self.min_k, self.min_n)
@@ -144,7 +140,8 @@ class _Q4Rewriter(InitializerRewriter):
             self.count["matmul"] += 1
             return True
         if n.op_type == "Gemm":
-            return self.rewrite_gemm(n, out)
+            return self.rewrite_gemm(n, out, self.eligible, lambda w, trans_b, alpha, y: self.emit_nbits(
+                n, n.input[0], n.input[1], w, trans_b, alpha, y, out))
         if n.op_type == "Gather":
             return self.rewrite_gather(n, out)
         return False
@@ -170,25 +167,9 @@ class _Q4Rewriter(InitializerRewriter):
             accuracy_level=self.accuracy_level,
         ))
 
-    def rewrite_gemm(self, n: NodeProto, out: list[NodeProto]) -> bool:
-        alpha, beta, trans_a, trans_b = gemm_attributes(n)
-        w = self.const(n.input[1])
-        if trans_a or not self.eligible(w, trans_b):
-            return False
-        has_c = len(n.input) > 2 and n.input[2] != ""
-        y = n.output[0]
-        mm_out = self.namer.fresh(f"{y}_matmul") if has_c else y
-        self.emit_nbits(n, n.input[0], n.input[1], w, trans_b, alpha, mm_out, out)
-        if has_c:
-            out += gemm_bias_nodes(n, mm_out, beta, self.const, self.add_init, self.namer)
-        self.count["gemm"] += 1
-        return True
-
     def rewrite_gather(self, n: NodeProto, out: list[NodeProto]) -> bool:
-        axis = next((a.i for a in n.attribute if a.name == "axis"), 0)
-        table = self.const(n.input[0])
-        if (axis != 0 or table is None or table.ndim != 2 or table.dtype != np.float32
-                or table.nbytes < self.embedding_min_bytes):
+        table = self.embedding_table(n, self.embedding_min_bytes)
+        if table is None:
             return False
         name = n.input[0]
         if name not in self.table_cache:

@@ -34,7 +34,7 @@ import numpy as np
 from onnx import ModelProto, NodeProto
 
 from common.onnx_graph import (
-    add_opset, block_weight_eligible, drop_unused_initializers, gemm_attributes, gemm_bias_nodes, iter_graphs, node,
+    add_opset, block_weight_eligible, drop_unused_initializers, iter_graphs, node,
 )
 from common.quantize_embedding import Int8EmbeddingRewrite
 
@@ -73,7 +73,6 @@ class _Q8Rewriter(Int8EmbeddingRewrite):
         self.embedding_min_bytes = embedding_min_bytes
         self.weight_cache: dict[tuple[str, bool, float], tuple[str, str]] = {}
         self.table_cache: dict[str, tuple[str, str]] = {}
-        self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
     def eligible(self, w: np.ndarray | None, transpose: bool) -> bool:
         return block_weight_eligible(w, transpose, self.min_k, self.min_n)
@@ -101,7 +100,8 @@ class _Q8Rewriter(Int8EmbeddingRewrite):
             self.count["matmul"] += 1
             return True
         if n.op_type == "Gemm":
-            return self.rewrite_gemm(n, out)
+            return self.rewrite_gemm(n, out, self.eligible, lambda w, trans_b, alpha, y: self.emit_nbits(
+                n, n.input[1], w, trans_b, alpha, y, out))
         if n.op_type == "Gather":
             return self.rewrite_gather(n, out)
         return False
@@ -124,19 +124,6 @@ class _Q8Rewriter(Int8EmbeddingRewrite):
             accuracy_level=self.accuracy_level,
         ))
 
-    def rewrite_gemm(self, n: NodeProto, out: list[NodeProto]) -> bool:
-        alpha, beta, trans_a, trans_b = gemm_attributes(n)
-        w = self.const(n.input[1])
-        if trans_a or not self.eligible(w, trans_b):
-            return False
-        has_c = len(n.input) > 2 and n.input[2] != ""
-        y = n.output[0]
-        mm_out = self.namer.fresh(f"{y}_matmul") if has_c else y
-        self.emit_nbits(n, n.input[1], w, trans_b, alpha, mm_out, out)
-        if has_c:
-            out += gemm_bias_nodes(n, mm_out, beta, self.const, self.add_init, self.namer)
-        self.count["gemm"] += 1
-        return True
 
 
 def quantize_q8(

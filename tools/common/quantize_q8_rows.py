@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from onnx import ModelProto, NodeProto, TensorProto
 
-from common.onnx_graph import drop_unused_initializers, gemm_attributes, gemm_bias_nodes, iter_graphs, node, to_array
+from common.onnx_graph import drop_unused_initializers, iter_graphs, node, to_array
 from common.quantize_embedding import Int8EmbeddingRewrite
 
 DEFAULT_EMBEDDING_MIN_BYTES = 1 << 20
@@ -61,7 +61,6 @@ class _Q8Rewriter(Int8EmbeddingRewrite):
         self.min_weight_elements = min_weight_elements
         self.weight_cache: dict[tuple[str, bool], tuple[str, str, str, str]] = {}
         self.table_cache: dict[str, tuple[str, str]] = {}
-        self.count = {"matmul": 0, "gemm": 0, "gather": 0}
 
     def quantized_weight(self, name: str, transpose: bool, w: np.ndarray) -> tuple[str, str, str, str]:
         """(W_q, w_scale, w_zp, colsum) initializer names; colsum[n] = sum_k (W_q - 128)
@@ -252,30 +251,21 @@ class _Q8Rewriter(Int8EmbeddingRewrite):
     def rewrite(self, n: NodeProto, act_cache: dict, out: list[NodeProto]) -> bool:
         if n.op_type == "MatMul" and n.domain in ("", "ai.onnx"):
             w = self.const(n.input[1])
-            if w is None or w.ndim != 2 or w.dtype != np.float32 or w.size < self.min_weight_elements:
+            if not self.eligible(w, False):
                 return False
             self.emit_matmul(n, n.input[0], n.input[1], w, False, 1.0, n.output[0], act_cache, out)
             self.count["matmul"] += 1
             return True
         if n.op_type == "Gemm":
-            return self.rewrite_gemm(n, act_cache, out)
+            return self.rewrite_gemm(n, out, self.eligible, lambda w, trans_b, alpha, y: self.emit_matmul(
+                n, n.input[0], n.input[1], w, trans_b, alpha, y, act_cache, out))
         if n.op_type == "Gather":
             return self.rewrite_gather(n, out)
         return False
 
-    def rewrite_gemm(self, n: NodeProto, act_cache: dict, out: list[NodeProto]) -> bool:
-        alpha, beta, trans_a, trans_b = gemm_attributes(n)
-        w = self.const(n.input[1])
-        if trans_a or w is None or w.ndim != 2 or w.dtype != np.float32 or w.size < self.min_weight_elements:
-            return False
-        has_c = len(n.input) > 2 and n.input[2] != ""
-        y = n.output[0]
-        mm_out = self.namer.fresh(f"{y}_matmul") if has_c else y
-        self.emit_matmul(n, n.input[0], n.input[1], w, trans_b, alpha, mm_out, act_cache, out)
-        if has_c:
-            out += gemm_bias_nodes(n, mm_out, beta, self.const, self.add_init, self.namer)
-        self.count["gemm"] += 1
-        return True
+    def eligible(self, w: np.ndarray | None, transpose: bool) -> bool:
+        """A constant 2-D float32 weight of at least min_weight_elements (any orientation)."""
+        return w is not None and w.ndim == 2 and w.dtype == np.float32 and w.size >= self.min_weight_elements
 
 
 def quantize_q8(
